@@ -1,0 +1,165 @@
+"""The HTTP API of CONTRACT.md: one blueprint that returns dicts, one error handler.
+
+This layer never touches the model: it validates requests, calls the Checker
+from ``app.extensions`` and logs only lengths, verdicts, categories and times.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, g, request
+from flask_cors import CORS
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
+
+from . import __version__
+from .checker import MAX_TEXT_CHARS, CheckRequest, Checker
+from .security import host_is_loopback, origin_allowed
+
+bp = Blueprint("conduct_guard_api", __name__, url_prefix="/v1")
+request_log = logging.getLogger("conduct_guard.requests")
+
+_ERROR_CODES = {
+    400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests", 503: "unavailable",
+}
+
+
+class ApiError(HTTPException):
+    """An error with a machine-readable code of our own (e.g. 'unknown_pack')."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(description=message)
+        self.code = status
+        self.api_code = code
+
+
+def checker() -> Checker:
+    return current_app.extensions["conduct_guard"]
+
+
+# -- request guards -------------------------------------------------------------
+
+def register_guards(app: Flask) -> None:
+    patterns = [re.escape(o).replace(r"\*", r"[^/]+") for o in app.config["CG_ALLOWED_ORIGINS"]]
+    CORS(app, resources={r"/v1/*": {"origins": [f"^{p}$" for p in patterns]}},
+         allow_headers=["Content-Type"], methods=["GET", "POST", "OPTIONS"], max_age=600)
+
+    @app.before_request
+    def refuse_foreign_callers():
+        g.started = time.perf_counter()
+        if not host_is_loopback(request.host):
+            raise ApiError(403, "forbidden_host", "this service answers only to loopback host names")
+        origin = request.headers.get("Origin")
+        if origin is not None and not origin_allowed(origin, app.config["CG_ALLOWED_ORIGINS"]):
+            raise ApiError(403, "forbidden_origin", "this origin is not allowed to use the service")
+
+    @app.after_request
+    def allow_private_network(response):
+        # Chrome's Private Network Access preflight asks this of loopback services
+        if request.headers.get("Access-Control-Request-Private-Network") == "true" and request.headers.get("Origin"):
+            response.headers["Access-Control-Allow-Private-Network"] = "true"
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        code = getattr(exc, "api_code", None) or _ERROR_CODES.get(status, "error")
+        message = exc.description or exc.name
+        if isinstance(exc, RequestEntityTooLarge):
+            message = f"request body is over {app.config['MAX_CONTENT_LENGTH'] // 1024} KiB"
+        response = {"error": {"code": code, "message": message}}, status
+        if status == 405 and getattr(exc, "valid_methods", None):
+            return response[0], status, {"Allow": ", ".join(exc.valid_methods)}
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        # never the request body or the text: only the type of the failure
+        app.logger.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.path)
+        return {"error": {"code": "internal", "message": "the service could not check this request"}}, 500
+
+
+# -- routes ---------------------------------------------------------------------
+
+def _json_object() -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the body as Content-Type: application/json")
+    length = request.content_length
+    if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "malformed_json", "the body is not valid JSON")
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "the body must be a JSON object")
+    return data
+
+
+def _optional_str(data: dict, key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(400, "bad_request", f"'{key}' must be a string")
+    return value
+
+
+def parse_check_request(data: dict) -> CheckRequest:
+    text = data.get("text")
+    if text is None:
+        raise ApiError(400, "missing_text", "'text' is required")
+    if not isinstance(text, str):
+        raise ApiError(400, "bad_request", "'text' must be a string")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ApiError(413, "text_too_long", f"'text' is over {MAX_TEXT_CHARS:,} characters")
+    account = data.get("account", "personal")
+    if account is None:
+        account = "personal"
+    if account not in ("personal", "official"):
+        raise ApiError(400, "unknown_account", "'account' must be 'personal' or 'official'")
+    pack = _optional_str(data, "pack")
+    if pack is not None and pack not in checker().packs:
+        raise ApiError(400, "unknown_pack", f"unknown pack (known: {', '.join(sorted(checker().packs))})")
+    return CheckRequest(text=text, pack=pack, account=account, site=_optional_str(data, "site"))
+
+
+@bp.get("/health")
+def health():
+    app = current_app
+    return {
+        "status": "ok",
+        "version": __version__,
+        "model": checker().scorer.model_public(),
+        "pack": app.config["CG_PACK"],
+        "paused": bool(app.config.get("CG_PAUSED_UNTIL") and app.config["CG_PAUSED_UNTIL"] > time.time()),
+        "policy": {
+            "enforcement": app.config["CG_ENFORCEMENT"],
+            "allow_override": app.config.get("CG_ALLOW_OVERRIDE", True),
+            "require_reason": app.config.get("CG_REQUIRE_REASON", False),
+            "fail_closed": app.config.get("CG_FAIL_CLOSED", False),
+            "locked": sorted(app.config.get("CG_LOCKED") or {}),
+        },
+    }
+
+
+@bp.post("/check")
+def check():
+    check_request = parse_check_request(_json_object())
+    result = checker().check_many([check_request])[0]
+    current_app.extensions["conduct_guard.stats"].record_check(
+        result["verdict"], [f["category"] for f in result["findings"]])
+    request_log.info("check chars=%d verdict=%s categories=%s elapsed_ms=%.1f",
+                     len(check_request.text), result["verdict"],
+                     ",".join(sorted({f["category"] for f in result["findings"]})) or "-",
+                     (time.perf_counter() - g.started) * 1000)
+    return result
+
+
+@bp.get("/packs")
+def packs():
+    return {"default": current_app.config["CG_PACK"],
+            "packs": [pack.to_dict() for _, pack in sorted(checker().packs.items())]}

@@ -1,0 +1,60 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+
+from . import __version__
+from .checker import Checker
+from .config import load_config
+from .policy import load_packs
+from .scoring import Classifier
+from .stats import Stats, default_stats_dir
+
+log = logging.getLogger("conduct_guard")
+
+
+def build_checker(config: Mapping[str, Any]) -> Checker:
+    """The checker from the configuration; the scorer may be injected (tests pass a fake one)."""
+    scorer = config.get("CG_SCORER")
+    if scorer is None:
+        scorer = Classifier.from_model_dir(config.get("CG_MODEL_DIR"), threads=config.get("CG_THREADS", 1),
+                                           cache_size=config.get("CG_CACHE_SIZE", 4096), verify_checksum=True)
+        if config.get("CG_WARM_UP", True):
+            scorer.warm_up()
+    model_thresholds = getattr(getattr(scorer, "info", None), "thresholds", {}) or {}
+    return Checker(
+        scorer=scorer,
+        packs=load_packs(config.get("CG_PACK_DIRS") or ()),
+        default_pack=config.get("CG_PACK") or "pk-federal",
+        org_terms=tuple(config.get("CG_ORG_TERMS") or ()),
+        enforcement=config.get("CG_ENFORCEMENT", "block"),
+        threshold_overrides=dict(config.get("CG_THRESHOLDS") or {}),
+        model_thresholds=model_thresholds,
+    )
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Defaults → user config file → environment → ``config`` → IT's machine policy (locked keys)."""
+    from .api import bp as api_bp, register_error_handlers, register_guards
+    from .status import bp as status_bp
+
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    app.config["JSON_SORT_KEYS"] = False
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["conduct_guard"] = build_checker(app.config)
+    app.extensions["conduct_guard.stats"] = Stats(
+        path=app.config.get("CG_STATS_DIR") or default_stats_dir(),
+        retention_days=app.config.get("CG_LOG_RETENTION_DAYS") or 30)
+    register_guards(app)
+    register_error_handlers(app)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(status_bp)
+    log.debug("conduct-guard %s ready: model %s, pack %s", __version__,
+             app.extensions["conduct_guard"].scorer.model_public().get("version"), app.config["CG_PACK"])
+    return app

@@ -1,0 +1,178 @@
+"""The ``conduct-guard`` command: a thin click group over the library."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import IO, Any
+
+import click
+
+from . import __version__
+from .checker import ACCOUNTS, MAX_TEXT_CHARS, CheckRequest
+from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
+from .modelinfo import ModelError
+from .policy import PackError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+USER_ERRORS = (ModelError, ConfigError, PackError, OSError)
+BATCH = 64
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _create_app(**overrides: Any):
+    from .app import create_app
+
+    config = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return create_app(config)
+    except USER_ERRORS as exc:
+        raise _fail(exc) from None
+
+
+def _dump(result: dict) -> str:
+    # ASCII escapes keep the output valid even for ids holding lone surrogates
+    return json.dumps(result, ensure_ascii=True)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="conduct-guard")
+@click.option("-v", "--verbose", is_flag=True, help="Log more (never the text of a post).")
+def main(verbose: bool) -> None:
+    """Conduct Guard: check a social-media post against the conduct rules before posting."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+pack_option = click.option("--pack", envvar="CONDUCT_GUARD_PACK", metavar="ID",
+                           help="Policy pack (see `conduct-guard packs`).")
+model_option = click.option("--model-dir", envvar="CONDUCT_GUARD_MODEL_DIR", metavar="DIR",
+                            type=click.Path(file_okay=False), help="Use another model folder.")
+
+
+@main.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True, envvar="CONDUCT_GUARD_HOST",
+              help="Address to bind (loopback unless you mean otherwise).")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, envvar="CONDUCT_GUARD_PORT",
+              type=click.IntRange(0, 65535))
+@pack_option
+@model_option
+def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None:
+    """Run the local service in the foreground until Ctrl+C / SIGTERM."""
+    from .server import serve as run_server
+
+    app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir)
+    try:
+        run_server(app, host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _parse_line(line: str, packs) -> tuple[CheckRequest, Any] | None:
+    """One JSONL input line → request; ValueError naming the problem (the caller adds the line)."""
+    if not line.strip():
+        return None
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(item, dict):
+        raise ValueError("expected a JSON object")
+    text = item.get("text")
+    if not isinstance(text, str):
+        raise ValueError("'text' is missing or not a string")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"'text' is over {MAX_TEXT_CHARS:,} characters")
+    account = item.get("account") or "personal"
+    if account not in ACCOUNTS:
+        raise ValueError("'account' must be 'personal' or 'official'")
+    for key in ("site", "pack"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise ValueError(f"'{key}' must be a string")
+    if item.get("pack") is not None and item["pack"] not in packs:
+        raise ValueError(f"unknown pack '{item['pack']}'")
+    if "id" in item and isinstance(item["id"], (dict, list)):
+        raise ValueError("'id' must be a string or a number")
+    return CheckRequest(text=text, pack=item.get("pack"), account=account, site=item.get("site")), item.get("id")
+
+
+def _read_jsonl(stream: IO[str], packs) -> list[tuple[CheckRequest, Any]]:
+    """All requests, or a UsageError-like exit naming the first bad line (nothing printed yet)."""
+    items = []
+    for number, line in enumerate(stream, start=1):
+        try:
+            parsed = _parse_line(line, packs)
+        except ValueError as exc:
+            click.echo(f"conduct-guard: line {number}: {exc}", err=True)
+            sys.exit(2)
+        if parsed is not None:
+            items.append(parsed)
+    return items
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+              metavar="FILE", help="Check JSON lines ({\"text\", \"id\"?, \"site\"?, \"account\"?, \"pack\"?}); - for stdin.")
+@click.option("--account", type=click.Choice(ACCOUNTS), default="personal", show_default=True)
+@click.option("--site", metavar="HOST", help="Site the post is for, e.g. x.com.")
+@pack_option
+@model_option
+def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | None,
+          pack: str | None, model_dir: str | None) -> None:
+    """Check TEXT (or stdin) and print the result as JSON; or many posts with --jsonl."""
+    if text is not None and jsonl is not None:
+        raise click.UsageError("give TEXT or --jsonl, not both")
+    app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir, CG_WARM_UP=False)
+    checker = app.extensions["conduct_guard"]
+    if jsonl is None:
+        if text is None:
+            text = sys.stdin.read()
+        if len(text) > MAX_TEXT_CHARS:
+            raise click.UsageError(f"TEXT is over {MAX_TEXT_CHARS:,} characters")
+        click.echo(_dump(checker.check(text, account=account, site=site)))
+        return
+    items = _read_jsonl(jsonl, checker.packs)
+    for first in range(0, len(items), BATCH):
+        batch = items[first:first + BATCH]
+        results = checker.check_many([request for request, _ in batch])
+        for (_, item_id), result in zip(batch, results):
+            click.echo(_dump({"id": item_id, **result}))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the packs and their rules as JSON.")
+def packs(as_json: bool) -> None:
+    """List the policy packs."""
+    from .config import load_config
+    from .policy import load_packs
+
+    try:
+        loaded = load_packs(load_config().get("CG_PACK_DIRS") or ())
+    except USER_ERRORS as exc:
+        raise _fail(exc) from None
+    if as_json:
+        click.echo(json.dumps({"packs": [p.to_dict() for _, p in sorted(loaded.items())]},
+                              ensure_ascii=False, indent=2))
+        return
+    for pack_id, pack in sorted(loaded.items()):
+        data = pack.to_dict()
+        click.echo(f"{pack_id:22} {data.get('title', '')} ({data.get('jurisdiction', '')})")
+
+
+def _register_admin_commands() -> None:
+    try:
+        from . import admin_cli
+    except ImportError:  # the tray and IT tools are optional extras
+        return
+    for name in ("tray", "autostart", "itkit"):
+        command = getattr(admin_cli, name, None)
+        if isinstance(command, click.Command):
+            main.add_command(command, name)
+
+
+_register_admin_commands()

@@ -1,0 +1,137 @@
+"""Service configuration, in layers: defaults → user config file → environment → machine policy.
+
+The machine policy (IT's file, see machine_policy.py) comes last on purpose: a key
+IT set is locked, and neither the officer's file nor an environment variable can
+change it. ``CG_LOCKED`` records which keys are locked and by which file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+import platformdirs
+
+from .machine_policy import MachinePolicyError, load_machine_policy, setting_defaults, validate_settings
+
+APP_NAME = "conduct-guard"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 47814
+# The Chrome/Edge id follows from the public key in extension/manifest.json;
+# Firefox gives every install its own random moz-extension:// UUID, so any is allowed.
+EXTENSION_ORIGINS = (
+    "chrome-extension://cegeplbhbjdnfmfhbimbglkoingnmlpg",
+    "moz-extension://*",
+)
+
+# settings key (shared with the extension and the machine policy) → Flask config key
+SETTING_KEYS = {
+    "pack": "CG_PACK",
+    "enforcement": "CG_ENFORCEMENT",
+    "allow_override": "CG_ALLOW_OVERRIDE",
+    "require_reason": "CG_REQUIRE_REASON",
+    "fail_closed": "CG_FAIL_CLOSED",
+    "allow_pause": "CG_ALLOW_PAUSE",
+    "sites": "CG_SITES",
+    "org_terms": "CG_ORG_TERMS",
+    "thresholds": "CG_THRESHOLDS",
+    "log_retention_days": "CG_LOG_RETENTION_DAYS",
+}
+
+# environment variable → (Flask config key, parser)
+ENVIRONMENT = {
+    "CONDUCT_GUARD_PACK": ("CG_PACK", str),
+    "CONDUCT_GUARD_MODEL_DIR": ("CG_MODEL_DIR", str),
+    "CONDUCT_GUARD_ORG_TERMS": ("CG_ORG_TERMS", lambda v: [t.strip() for t in v.split(",") if t.strip()]),
+    "CONDUCT_GUARD_ALLOWED_ORIGINS": ("CG_ALLOWED_ORIGINS", lambda v: [o.strip() for o in v.split(",") if o.strip()]),
+    "CONDUCT_GUARD_ENFORCEMENT": ("CG_ENFORCEMENT", str),
+    "CONDUCT_GUARD_PACK_DIRS": ("CG_PACK_DIRS", lambda v: [p for p in v.split(os.pathsep) if p]),
+    "CONDUCT_GUARD_THREADS": ("CG_THREADS", int),
+    "CONDUCT_GUARD_STATS_DIR": ("CG_STATS_DIR", str),
+}
+CONFIG_FILE_ENV = "CONDUCT_GUARD_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A configuration file or value is wrong; the message names the file and key."""
+
+
+def default_config_file() -> Path:
+    override = os.environ.get(CONFIG_FILE_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.json"
+
+
+def defaults() -> dict[str, Any]:
+    config = {SETTING_KEYS[k]: v for k, v in setting_defaults().items() if k in SETTING_KEYS}
+    config.update({
+        "CG_PACK": "pk-federal",
+        # "block" keeps each pack's severities as written; IT may cap them at "warn"
+        "CG_ENFORCEMENT": "block",
+        "CG_MODEL_DIR": None,
+        "CG_PACK_DIRS": [],
+        "CG_ALLOWED_ORIGINS": list(EXTENSION_ORIGINS),
+        "CG_THREADS": 1,
+        "CG_CACHE_SIZE": 4096,
+        "CG_STATS_DIR": None,
+        "CG_WARM_UP": True,
+        "CG_LOCKED": {},
+        "CG_SOURCES": {},
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+    })
+    return config
+
+
+def _settings_to_config(settings: Mapping[str, Any]) -> dict[str, Any]:
+    return {SETTING_KEYS[k]: v for k, v in settings.items() if k in SETTING_KEYS}
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The officer's own settings file (same keys as the machine policy); missing means empty."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings: {exc}") from None
+    try:
+        return validate_settings(data, path)
+    except MachinePolicyError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def load_config(overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The effective configuration; ``overrides`` (create_app's argument) sit just below IT's policy."""
+    environ = os.environ if environ is None else environ
+    config = defaults()
+    sources = {key: "default" for key in config}
+
+    def layer(values: Mapping[str, Any], source: str) -> None:
+        for key, value in values.items():
+            config[key] = value
+            sources[key] = source
+
+    config_file = default_config_file()
+    layer(_settings_to_config(read_config_file(config_file)), str(config_file))
+    for variable, (key, parse) in ENVIRONMENT.items():
+        if environ.get(variable):
+            try:
+                layer({key: parse(environ[variable])}, variable)
+            except ValueError as exc:
+                raise ConfigError(f"environment variable {variable}: {exc}") from None
+    layer(dict(overrides or {}), "create_app")
+
+    try:
+        policy = load_machine_policy()
+    except MachinePolicyError as exc:
+        raise ConfigError(str(exc)) from None
+    layer(_settings_to_config(policy.settings), str(policy.path))
+    config["CG_LOCKED"] = policy.locked_keys() if policy else {}
+    config["CG_SOURCES"] = sources
+    if config["CG_ENFORCEMENT"] not in ("warn", "block"):
+        raise ConfigError(f"enforcement must be 'warn' or 'block', not {config['CG_ENFORCEMENT']!r}")
+    return config

@@ -1,0 +1,55 @@
+"""Evidence per category: how strongly, and which parts of the text caused it.
+
+The model gives a score per chunk; the recognisers give exact matches. A
+category's evidence is the higher of the two, and its spans are the chunks that
+reach the category's threshold plus the recogniser matches, so a finding always
+points at the sentence or the number that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .recognisers import Match
+from .scoring import TextScores
+
+
+@dataclass(frozen=True)
+class Evidence:
+    category: str
+    score: float
+    spans: tuple[tuple[int, int], ...]
+    recognisers: tuple[str, ...]
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Sorted spans with overlapping or touching ones joined."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((s, e) for s, e in merged)
+
+
+def build_evidence(scores: TextScores, matches: Sequence[Match],
+                   thresholds: Mapping[str, float]) -> dict[str, Evidence]:
+    """Evidence for all categories (the policy decides which ones become findings)."""
+    evidence = {}
+    for index, category in enumerate(scores.labels):
+        model_score = float(scores.overall[index])
+        threshold = thresholds.get(category, 0.5)
+        spans = [(c.start, c.end) for c, row in zip(scores.chunks, scores.chunk_scores)
+                 if row[index] >= threshold]
+        own = [m for m in matches if m.category == category]
+        spans.extend((m.start, m.end) for m in own)
+        score = max([model_score, *(m.confidence for m in own)])
+        evidence[category] = Evidence(
+            category=category,
+            score=min(1.0, max(0.0, score)),
+            spans=merge_spans(spans),
+            recognisers=tuple(sorted({m.kind for m in own})),
+        )
+    return evidence

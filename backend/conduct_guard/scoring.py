@@ -1,0 +1,146 @@
+"""Probabilities for the nine categories, per chunk and per text.
+
+A text's score for a category is the highest score of its chunks (sentences,
+and windows of sentences longer than the model window). That is the scoring the
+product ships, so evaluation and threshold calibration must use
+``Classifier.probabilities`` too. Chunk results are cached by their text: while
+an officer types, only the sentence being typed is new work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .modelinfo import ModelInfo, default_model_dir
+from .segment import Chunk, split_chunks
+from .session import InferenceSession
+from .tokenize import TextEncoder
+
+BATCH_SIZE = 32
+
+
+@dataclass(frozen=True)
+class TextScores:
+    """The scores of one text: per category overall, and per chunk for explanations."""
+
+    labels: tuple[str, ...]
+    overall: np.ndarray                 # [labels]
+    chunks: tuple[Chunk, ...]
+    chunk_scores: np.ndarray            # [chunks, labels]
+
+    def as_dict(self) -> dict[str, float]:
+        return {label: float(self.overall[i]) for i, label in enumerate(self.labels)}
+
+
+class _LRUCache:
+    def __init__(self, size: int):
+        self._size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: np.ndarray) -> None:
+        if self._size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Classifier:
+    def __init__(self, info: ModelInfo, threads: int = 1, cache_size: int = 4096):
+        self.info = info
+        self.labels = info.labels
+        self._encoder = TextEncoder(info.tokenizer_path, info.max_length)
+        self._session = InferenceSession(info.model_path, info.output, threads)
+        self._cache = _LRUCache(cache_size)
+
+    @classmethod
+    def from_model_dir(cls, directory: str | Path | None = None, model_file: str | None = None,
+                       threads: int = 1, cache_size: int = 4096, verify_checksum: bool = False) -> "Classifier":
+        info = ModelInfo.load(directory or default_model_dir(), model_file, verify_checksum)
+        return cls(info, threads=threads, cache_size=cache_size)
+
+    def warm_up(self) -> None:
+        """One pass so the first officer's check does not pay for lazy initialisation."""
+        self._infer(["Conduct Guard warm-up sentence."])
+
+    # -- inference -----------------------------------------------------------
+
+    def _infer(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw probabilities for texts that each fit the window, batched by similar length."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        encodings = self._encoder.encode(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        result = np.empty((len(texts), len(self.labels)), dtype=np.float32)
+        for first in range(0, len(order), BATCH_SIZE):
+            rows = order[first:first + BATCH_SIZE]
+            logits = self._session.run(self._encoder.features([encodings[i] for i in rows]))
+            if self.info.activation == "sigmoid":
+                logits = 1.0 / (1.0 + np.exp(-logits))
+            result[rows] = logits
+        return result
+
+    def _chunk_units(self, text: str, chunk: Chunk) -> list[tuple[int, int]]:
+        return self._encoder.windows(text, chunk.start, chunk.end)
+
+    def score_many(self, texts: Iterable[str]) -> list[TextScores]:
+        """Score texts together: every uncached piece of every text goes into one batched run."""
+        texts = list(texts)
+        plans = []
+        known: dict[str, np.ndarray] = {}  # by value: another thread may evict the cache meanwhile
+        wanted: dict[str, None] = {}
+        for text in texts:
+            chunks = split_chunks(text)
+            units = [[text[s:e] for s, e in self._chunk_units(text, c)] for c in chunks]
+            plans.append((chunks, units))
+            for piece_list in units:
+                for piece in piece_list:
+                    if piece in known or piece in wanted:
+                        continue
+                    cached = self._cache.get(piece)
+                    if cached is None:
+                        wanted[piece] = None
+                    else:
+                        known[piece] = cached
+        fresh = list(wanted)
+        for piece, probs in zip(fresh, self._infer(fresh)):
+            known[piece] = probs
+            self._cache.put(piece, probs)
+        results = []
+        for (chunks, units) in plans:
+            rows = [np.max([known[p] for p in piece_list], axis=0) for piece_list in units]
+            chunk_scores = np.array(rows, dtype=np.float32).reshape(len(rows), len(self.labels))
+            overall = chunk_scores.max(axis=0) if len(rows) else np.zeros(len(self.labels), np.float32)
+            results.append(TextScores(self.labels, overall, tuple(chunks), chunk_scores))
+        return results
+
+    def score(self, text: str) -> TextScores:
+        return self.score_many([text])[0]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """[len(texts), 9] text scores in the order of ``self.labels`` (what the product uses)."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.stack([s.overall for s in self.score_many(texts)])
+
+    def model_public(self) -> dict:
+        return self.info.public()

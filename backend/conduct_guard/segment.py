@@ -1,0 +1,90 @@
+"""Split a post into sentence-sized chunks with their code-point spans.
+
+The classifier scores each chunk on its own: the chunk that scores high is the
+span a finding points at, and while the officer types only the chunk that
+changed is new work (the others come from the cache). Very short pieces ("Yes.",
+"😉") carry little meaning alone, so they are joined to a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentence ends: Latin, Devanagari danda, Urdu full stop, Arabic question mark,
+# ellipsis; or a line break (posts often use lines instead of full stops).
+_BOUNDARY = re.compile(r"(?:[.!?।॥۔؟…]+[\"'”’)\]]*)(?=\s)|\n+")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st no nos vs etc eg ie govt dept engr lt col gen capt maj hon rs "
+    "approx f.no fno ref sec art para cf fig ltd pvt co inc jan feb mar apr jun jul aug sep sept "
+    "oct nov dec".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Chunk:
+    start: int
+    end: int
+
+    def text_of(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+def _is_abbreviation(text: str, dot_index: int) -> bool:
+    """True when the full stop at dot_index ends an abbreviation or a number like 'F.No.' or '3.'."""
+    if text[dot_index] != ".":
+        return False
+    head = text[max(0, dot_index - 12):dot_index]
+    match = re.search(r"([\w.]+)$", head)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    if word in _ABBREVIATIONS or word.replace(".", "") in _ABBREVIATIONS:
+        return True
+    # single initials ("A. Khan") and enumerations ("1.") are not sentence ends
+    return len(word) == 1 or word.isdigit() and len(word) <= 2
+
+
+def split_sentences(text: str) -> list[Chunk]:
+    """Sentence spans, trimmed of surrounding whitespace; empty text gives no chunks."""
+    pieces: list[Chunk] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if match.group(0)[0] != "\n" and _is_abbreviation(text, match.start()):
+            continue
+        pieces.append(Chunk(start, match.end()))
+        start = match.end()
+    pieces.append(Chunk(start, len(text)))
+    trimmed = []
+    for piece in pieces:
+        segment = text[piece.start:piece.end]
+        stripped_left = len(segment) - len(segment.lstrip())
+        stripped_right = len(segment.rstrip())
+        if stripped_right > stripped_left:
+            trimmed.append(Chunk(piece.start + stripped_left, piece.start + stripped_right))
+    return trimmed
+
+
+def _word_count(text: str, chunk: Chunk) -> int:
+    return len(_WORD.findall(text, chunk.start, chunk.end))
+
+
+def split_chunks(text: str, min_words: int = MIN_WORDS) -> list[Chunk]:
+    """Sentences with short ones joined to the previous sentence (or the next, for the first)."""
+    chunks: list[Chunk] = []
+    pending: Chunk | None = None  # a short leading piece waiting for the next sentence
+    for sentence in split_sentences(text):
+        if pending is not None:
+            sentence = Chunk(pending.start, sentence.end)
+            pending = None
+        if _word_count(text, sentence) >= min_words:
+            chunks.append(sentence)
+        elif chunks:
+            chunks[-1] = Chunk(chunks[-1].start, sentence.end)
+        else:
+            pending = sentence
+    if pending is not None:
+        chunks.append(pending)
+    return chunks
