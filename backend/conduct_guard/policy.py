@@ -1,0 +1,618 @@
+"""Policy packs: from category evidence to contract findings, severity and verdict.
+
+The model says *what* a post looks like (nine category scores with spans).  Whether that is a
+problem, how bad, and which rule says so depends on whose conduct rules apply: a Pakistani
+federal servant, an AIOU employee, a Bangladeshi public servant, an IAS officer, a Gujarat
+revenue official.  A *pack* holds that mapping as data (``packs/*.json``) so IT can review it
+against the source documents and write their own without touching code.
+
+A pack file is validated twice at load: against ``packs/pack.schema.json`` (shape, enums,
+ranges) and by semantic checks the schema cannot express (every ``source`` is one of the
+pack's ``sources``, context-rule ids are unique, a finding rule has something to trigger on).
+Every error is a :class:`PackError` whose message names the file and the field path, e.g.
+``pk-federal.json: categories.privacy.severity: 'sever' is not one of ['info', 'warn', 'block']``.
+
+See ``docs/PACKS.md`` for the file format and the built-in packs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Protocol, Sequence, runtime_checkable
+
+from jsonschema import Draft202012Validator
+
+from .categories import CATEGORIES
+
+__all__ = [
+    "DEFAULT_PACK",
+    "ACCOUNTS",
+    "SEVERITIES",
+    "BUILTIN_DIR",
+    "SCHEMA_PATH",
+    "PackError",
+    "EvidenceLike",
+    "CheckContext",
+    "Source",
+    "Rule",
+    "ContextRule",
+    "Pack",
+    "load_pack",
+    "load_packs",
+    "apply_pack",
+    "verdict_of",
+    "enforce",
+]
+
+DEFAULT_PACK = "pk-federal"
+ACCOUNTS: tuple[str, ...] = ("personal", "official")
+SEVERITIES: tuple[str, ...] = ("info", "warn", "block")
+_SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
+_DEFAULT_MODEL_THRESHOLD = 0.5
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "packs"
+SCHEMA_PATH = BUILTIN_DIR / "pack.schema.json"
+
+
+class PackError(ValueError):
+    """A pack file is missing, unreadable or invalid.
+
+    ``file`` is the pack file's name, ``path`` the dotted field path of the first problem
+    ("" for the whole file), ``problems`` every "file: path: message" line found.
+    """
+
+    def __init__(self, message: str, *, file: str = "", path: str = "", problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.file = file
+        self.path = path
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
+
+
+@runtime_checkable
+class EvidenceLike(Protocol):
+    """What policy needs from ``explain.Evidence`` (kept structural so either side can change)."""
+
+    category: str
+    score: float
+    spans: Sequence[Sequence[int]]
+    recognisers: Sequence[str]
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Where the post is going: ``account`` is "personal" or "official" (None: the pack's
+    ``default_account``); ``site`` is the host name, e.g. "x.com" or "web.whatsapp.com"."""
+
+    account: str | None = "personal"
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document, named by its file name in shared/seeds."""
+
+    file: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The rule a pack maps one category to."""
+
+    category: str
+    ref: str
+    title: str
+    source: str
+    quote: str
+    message: str
+    severity: str
+    threshold: float | None
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """A rule that depends on where the post goes (account, site) or on the text itself.
+
+    ``effect == "finding"`` adds a finding (an ``info`` tip unless the source says otherwise);
+    ``effect == "set_severity"`` changes the severity of ``categories``' findings.
+    """
+
+    id: str
+    effect: str
+    ref: str
+    source: str
+    quote: str
+    title: str | None = None
+    message: str | None = None
+    category: str | None = None
+    categories: tuple[str, ...] = ()
+    severity: str | None = None
+    account: str | None = None
+    sites: tuple[str, ...] = ()
+    categories_any: tuple[str, ...] = ()
+    min_score: float | None = None
+    text_any: tuple[str, ...] = ()
+    text_none: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as it appears in a pack file."""
+        when: dict[str, Any] = {}
+        if self.account is not None:
+            when["account"] = self.account
+        if self.sites:
+            when["sites"] = list(self.sites)
+        if self.categories_any:
+            when["categories_any"] = list(self.categories_any)
+        if self.min_score is not None:
+            when["min_score"] = self.min_score
+        if self.text_any:
+            when["text_any"] = list(self.text_any)
+        if self.text_none:
+            when["text_none"] = list(self.text_none)
+        out: dict[str, Any] = {"id": self.id, "effect": self.effect, "when": when, "ref": self.ref}
+        for key in ("title", "source", "quote", "message", "category"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.categories:
+            out["categories"] = list(self.categories)
+        if self.severity is not None:
+            out["severity"] = self.severity
+        return out
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One set of conduct rules as data.  Immutable: packs are shared between requests."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    description: str
+    default_account: str
+    sources: tuple[Source, ...]
+    rules: tuple[Rule, ...]  # one per category, in CATEGORIES order
+    context_rules: tuple[ContextRule, ...] = ()
+    file: str = ""  # file name it was loaded from
+    builtin: bool = True
+
+    def rule(self, category: str) -> Rule:
+        """The rule for ``category`` (KeyError for an unknown category)."""
+        for r in self.rules:
+            if r.category == category:
+                return r
+        raise KeyError(f"pack {self.id!r} has no rule for category {category!r}")
+
+    def threshold(self, category: str, model_thresholds: Mapping[str, float] | None = None) -> float:
+        """The score at or above which ``category`` becomes a finding.
+
+        A pack ``threshold`` of null means "trust the model's calibrated threshold" (from
+        models/model.json); a number overrides it, e.g. where a rule is strict enough that a
+        weaker signal should already warn.
+        """
+        rule = self.rule(category)
+        if rule.threshold is not None:
+            return float(rule.threshold)
+        if model_thresholds is not None:
+            value = model_thresholds.get(category)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                return float(value)
+        return _DEFAULT_MODEL_THRESHOLD
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description for ``GET /v1/packs`` and ``conduct-guard packs``."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "jurisdiction": self.jurisdiction,
+            "description": self.description,
+            "default_account": self.default_account,
+            "builtin": self.builtin,
+            "sources": [{"file": s.file, "title": s.title} for s in self.sources],
+            "categories": {
+                r.category: {
+                    "ref": r.ref,
+                    "title": r.title,
+                    "source": r.source,
+                    "quote": r.quote,
+                    "message": r.message,
+                    "severity": r.severity,
+                    "threshold": r.threshold,
+                }
+                for r in self.rules
+            },
+            "context_rules": [c.to_dict() for c in self.context_rules],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _path_str(parts: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in parts)
+
+
+def _fail(file: str, problems: list[tuple[str, str]]) -> PackError:
+    lines = [f"{file}: {path or '(top level)'}: {msg}" for path, msg in problems]
+    return PackError("\n".join(lines), file=file, path=problems[0][0], problems=lines)
+
+
+def _schema_problems(data: Any) -> list[tuple[str, str]]:
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    problems: list[tuple[str, str]] = []
+    for err in errors:
+        path = _path_str(err.absolute_path)
+        if err.validator == "required" and err.instance is not None:
+            # "'quote' is a required property" at categories.privacy -> name the missing field
+            missing = re.match(r"'(.+)' is a required property", err.message)
+            if missing:
+                path = _path_str([*err.absolute_path, missing.group(1)])
+        elif err.validator == "additionalProperties":
+            extra = re.search(r"\('(.+?)' (?:was|were) unexpected\)", err.message)
+            if extra:
+                path = _path_str([*err.absolute_path, extra.group(1)])
+        problems.append((path, err.message))
+    return problems
+
+
+def _semantic_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Checks the schema cannot express."""
+    problems: list[tuple[str, str]] = []
+    files = [s["file"] for s in data["sources"]]
+    seen_files: set[str] = set()
+    for i, f in enumerate(files):
+        if f in seen_files:
+            problems.append((f"sources.{i}.file", f"{f!r} is listed twice"))
+        seen_files.add(f)
+    for cat in CATEGORIES:
+        src = data["categories"][cat]["source"]
+        if src not in seen_files:
+            problems.append((f"categories.{cat}.source", f"{src!r} is not one of the pack's sources {files}"))
+    ids: set[str] = set()
+    for i, cr in enumerate(data.get("context_rules", [])):
+        base = f"context_rules.{i}"
+        if cr["id"] in ids:
+            problems.append((f"{base}.id", f"duplicate context rule id {cr['id']!r}"))
+        ids.add(cr["id"])
+        if cr["source"] not in seen_files:
+            problems.append((f"{base}.source", f"{cr['source']!r} is not one of the pack's sources {files}"))
+        when = cr["when"]
+        if cr["effect"] == "finding":
+            if "categories" in cr:
+                problems.append((f"{base}.categories", "only a set_severity rule takes 'categories'; a finding rule takes 'category'"))
+            if not when.get("categories_any") and not when.get("text_any"):
+                problems.append((f"{base}.when", "a finding rule needs 'categories_any' or 'text_any' to trigger on"))
+            if "category" not in cr and not when.get("categories_any"):
+                problems.append((f"{base}.category", "required when 'when.categories_any' is absent"))
+        else:
+            if "category" in cr:
+                problems.append((f"{base}.category", "a set_severity rule takes 'categories', not 'category'"))
+            for key in ("title", "message"):
+                if key in cr:
+                    problems.append((f"{base}.{key}", "a set_severity rule keeps the category rule's text; remove this"))
+    return problems
+
+
+def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
+    rules = tuple(
+        Rule(
+            category=cat,
+            ref=c["ref"],
+            title=c["title"],
+            source=c["source"],
+            quote=c["quote"],
+            message=c["message"],
+            severity=c["severity"],
+            threshold=None if c["threshold"] is None else float(c["threshold"]),
+        )
+        for cat in CATEGORIES
+        for c in (data["categories"][cat],)
+    )
+    ctx = []
+    for cr in data.get("context_rules", []):
+        when = cr["when"]
+        ctx.append(
+            ContextRule(
+                id=cr["id"],
+                effect=cr["effect"],
+                ref=cr["ref"],
+                source=cr["source"],
+                quote=cr["quote"],
+                title=cr.get("title"),
+                message=cr.get("message"),
+                category=cr.get("category"),
+                categories=tuple(cr.get("categories", ())),
+                severity=cr.get("severity"),
+                account=when.get("account"),
+                sites=tuple(s.strip().lower() for s in when.get("sites", ())),
+                categories_any=tuple(when.get("categories_any", ())),
+                min_score=None if when.get("min_score") is None else float(when["min_score"]),
+                text_any=tuple(when.get("text_any", ())),
+                text_none=tuple(when.get("text_none", ())),
+            )
+        )
+    return Pack(
+        id=data["id"],
+        title=data["title"],
+        jurisdiction=data["jurisdiction"],
+        description=data["description"],
+        default_account=data["default_account"],
+        sources=tuple(Source(s["file"], s["title"]) for s in data["sources"]),
+        rules=rules,
+        context_rules=tuple(ctx),
+        file=file,
+        builtin=builtin,
+    )
+
+
+def load_pack(path: Path | str, *, builtin: bool = False) -> Pack:
+    """Load and validate one pack file; :class:`PackError` names the file and field."""
+    path = Path(path)
+    name = path.name
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PackError(f"{name}: cannot read: {exc.strerror or exc}", file=name) from exc
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{name}: not UTF-8 text: {exc.reason} at byte {exc.start}", file=name) from exc
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise PackError(f"{name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", file=name) from exc
+    problems = _schema_problems(data)
+    if problems:
+        raise _fail(name, problems)
+    problems = _semantic_problems(data)
+    if problems:
+        raise _fail(name, problems)
+    return _build(data, name, builtin)
+
+
+def _load_dir(directory: Path, builtin: bool) -> dict[str, Pack]:
+    if not directory.is_dir():
+        raise PackError(f"{directory}: pack directory does not exist", file=str(directory))
+    packs: dict[str, Pack] = {}
+    for path in sorted(directory.glob("*.json")):
+        if path.name.endswith(".schema.json"):
+            continue
+        pack = load_pack(path, builtin=builtin)
+        if pack.id in packs:
+            other = packs[pack.id].file
+            raise PackError(
+                f"{path.name}: id: duplicate pack id {pack.id!r}, also used by {other} in {directory}",
+                file=path.name,
+                path="id",
+            )
+        packs[pack.id] = pack
+    return packs
+
+
+def load_packs(extra_dirs: Iterable[Path | str] = ()) -> dict[str, Pack]:
+    """Built-in packs, then each of ``extra_dirs`` (e.g. IT's) in order.
+
+    A pack in an extra directory whose id already exists replaces it, so IT can tighten a
+    built-in pack without forking the code.  Two files with one id in the same directory are
+    an error: which one wins would depend on file names.
+    """
+    packs = _load_dir(BUILTIN_DIR, builtin=True)
+    for directory in extra_dirs:
+        packs.update(_load_dir(Path(directory), builtin=False))
+    return packs
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying
+# ---------------------------------------------------------------------------------------------
+
+
+def _valid_score(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return min(1.0, max(0.0, float(value)))
+
+
+def _clean_spans(spans: Iterable[Any], n: int) -> list[list[int]]:
+    """Spans clipped into the text, empty ones dropped, sorted, overlapping ones merged."""
+    out: list[list[int]] = []
+    for span in spans or ():
+        try:
+            s, e = int(span[0]), int(span[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        s, e = max(0, min(s, n)), max(0, min(e, n))
+        if e > s:
+            out.append([s, e])
+    out.sort()
+    merged: list[list[int]] = []
+    for s, e in out:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return merged
+
+
+@lru_cache(maxsize=256)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alts = [r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True) if p.split()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+def _phrase_spans(text: str, phrases: tuple[str, ...]) -> list[list[int]]:
+    return [[m.start(), m.end()] for m in _phrase_pattern(phrases).finditer(text) if m.end() > m.start()]
+
+
+def _site_matches(site: str | None, patterns: tuple[str, ...]) -> bool:
+    """``sites`` entries match the host itself or any subdomain: "whatsapp.com" matches
+    "web.whatsapp.com"."""
+    if not site:
+        return False
+    host = site.strip().lower().rstrip(".")
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    host = host.split("/", 1)[0].split(":", 1)[0]
+    return any(host == p or host.endswith("." + p) for p in patterns)
+
+
+def _triggered(
+    cr: ContextRule,
+    pack: Pack,
+    text: str,
+    scores: Mapping[str, tuple[float, list[list[int]]]],
+    account: str,
+    site: str | None,
+    model_thresholds: Mapping[str, float] | None,
+) -> tuple[bool, list[str], list[list[int]]]:
+    """Whether ``cr`` applies, the categories that triggered it, and the text spans behind it."""
+    if cr.account is not None and cr.account != account:
+        return False, [], []
+    if cr.sites and not _site_matches(site, cr.sites):
+        return False, [], []
+    if cr.text_none and _phrase_spans(text, cr.text_none):
+        return False, [], []
+    spans: list[list[int]] = []
+    if cr.text_any:
+        hits = _phrase_spans(text, cr.text_any)
+        if not hits:
+            return False, [], []
+        spans.extend(hits)
+    cats: list[str] = []
+    if cr.categories_any:
+        for cat in cr.categories_any:
+            if cat not in scores:
+                continue
+            score, cat_spans = scores[cat]
+            limit = cr.min_score if cr.min_score is not None else pack.threshold(cat, model_thresholds)
+            if score >= limit:
+                cats.append(cat)
+                spans.extend(cat_spans)
+        if not cats:
+            return False, [], []
+    return True, cats, spans
+
+
+def _sort_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return sorted(
+        findings,
+        key=lambda f: (-_SEVERITY_RANK.get(f["severity"], 0), -f["score"], order.get(f["category"], 99)),
+    )
+
+
+def apply_pack(
+    pack: Pack,
+    text: str,
+    evidence: Mapping[str, EvidenceLike],
+    context: CheckContext,
+    *,
+    model_thresholds: Mapping[str, float] | None = None,
+) -> list[dict[str, Any]]:
+    """Contract findings for one post under ``pack``.
+
+    One finding per category whose evidence score reaches the pack's threshold (``null`` in
+    the pack means ``model_thresholds[category]``, 0.5 if not given), with the severity of the
+    pack's rule as changed by matching ``set_severity`` context rules (in file order, the last
+    one wins), plus one finding per matching ``finding`` context rule.  Sorted block > warn >
+    info, then by score, highest first.  Spans are ``[start, end]`` lists inside ``text``.
+    A category finding whose severity is ``info`` is left out when a context rule already
+    produced a finding for that category (one tip card, not two).
+    """
+    n = len(text)
+    account = context.account if context.account in ACCOUNTS else pack.default_account
+    scores: dict[str, tuple[float, list[list[int]]]] = {}
+    for cat in CATEGORIES:
+        ev = evidence.get(cat) if evidence else None
+        if ev is None:
+            continue
+        score = _valid_score(getattr(ev, "score", None))
+        if score is None:
+            continue
+        scores[cat] = (score, _clean_spans(getattr(ev, "spans", ()), n))
+
+    severity = {r.category: r.severity for r in pack.rules}
+    extra: list[dict[str, Any]] = []
+    for cr in pack.context_rules:
+        fires, cats, spans = _triggered(cr, pack, text, scores, account, context.site, model_thresholds)
+        if not fires:
+            continue
+        if cr.effect == "set_severity":
+            for cat in cr.categories:
+                severity[cat] = cr.severity or severity[cat]
+            continue
+        if cr.category is not None:
+            category = cr.category
+        else:  # strongest triggering category
+            category = max(cats, key=lambda c: scores[c][0])
+        score = max((scores[c][0] for c in cats), default=1.0)
+        extra.append(
+            {
+                "category": category,
+                "score": score,
+                "severity": cr.severity or "info",
+                "rule": {"pack": pack.id, "ref": cr.ref, "title": cr.title or "", "source": cr.source},
+                "message": cr.message or "",
+                "spans": _clean_spans(spans, n),
+            }
+        )
+
+    tipped = {f["category"] for f in extra}
+    findings: list[dict[str, Any]] = []
+    for rule in pack.rules:
+        if rule.category not in scores:
+            continue
+        if severity[rule.category] == "info" and rule.category in tipped:
+            continue  # a context tip about this category replaces its own info card
+        score, spans = scores[rule.category]
+        if score < pack.threshold(rule.category, model_thresholds):
+            continue
+        findings.append(
+            {
+                "category": rule.category,
+                "score": score,
+                "severity": severity[rule.category],
+                "rule": {"pack": pack.id, "ref": rule.ref, "title": rule.title, "source": rule.source},
+                "message": rule.message,
+                "spans": spans,
+            }
+        )
+    return _sort_findings(findings + extra)
+
+
+def verdict_of(findings: Sequence[Mapping[str, Any]]) -> str:
+    """``block`` if any finding is ``block``, else ``warn`` if any is ``warn``, else ``ok``.
+
+    ``info`` findings (tips) never change the verdict.  This is the contract's rule verbatim.
+    """
+    severities = {f.get("severity") for f in findings}
+    if "block" in severities:
+        return "block"
+    if "warn" in severities:
+        return "warn"
+    return "ok"
+
+
+def enforce(findings: Sequence[Mapping[str, Any]], enforcement: str) -> list[dict[str, Any]]:
+    """Apply IT's enforcement setting: ``"warn"`` caps ``block`` at ``warn`` (advisory-only
+    deployments), ``"block"`` leaves findings as they are.  Returns new dicts, re-sorted."""
+    if enforcement not in ("warn", "block"):
+        raise ValueError(f"enforcement must be 'warn' or 'block', not {enforcement!r}")
+    out = [dict(f) for f in findings]
+    if enforcement == "warn":
+        for f in out:
+            if f.get("severity") == "block":
+                f["severity"] = "warn"
+    return _sort_findings(out)
