@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 from jsonschema import Draft202012Validator
 
@@ -470,12 +470,11 @@ def _site_matches(site: str | None, patterns: tuple[str, ...]) -> bool:
 
 def _triggered(
     cr: ContextRule,
-    pack: Pack,
     text: str,
     scores: Mapping[str, tuple[float, list[list[int]]]],
     account: str,
     site: str | None,
-    model_thresholds: Mapping[str, float] | None,
+    limit: Callable[[str], float],
 ) -> tuple[bool, list[str], list[list[int]]]:
     """Whether ``cr`` applies, the categories that triggered it, and the text spans behind it."""
     if cr.account is not None and cr.account != account:
@@ -496,8 +495,8 @@ def _triggered(
             if cat not in scores:
                 continue
             score, cat_spans = scores[cat]
-            limit = cr.min_score if cr.min_score is not None else pack.threshold(cat, model_thresholds)
-            if score >= limit:
+            needed = cr.min_score if cr.min_score is not None else limit(cat)
+            if score >= needed:
                 cats.append(cat)
                 spans.extend(cat_spans)
         if not cats:
@@ -520,6 +519,7 @@ def apply_pack(
     context: CheckContext,
     *,
     model_thresholds: Mapping[str, float] | None = None,
+    thresholds: Mapping[str, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Contract findings for one post under ``pack``.
 
@@ -527,11 +527,21 @@ def apply_pack(
     the pack means ``model_thresholds[category]``, 0.5 if not given), with the severity of the
     pack's rule as changed by matching ``set_severity`` context rules (in file order, the last
     one wins), plus one finding per matching ``finding`` context rule.  Sorted block > warn >
-    info, then by score, highest first.  Spans are ``[start, end]`` lists inside ``text``.
+    info, then by score, highest first.  ``thresholds`` (optional) are final per-category
+    thresholds already resolved by the caller (model, pack, IT overrides); when given they win
+    over ``pack.threshold(...)``.  Spans are ``[start, end]`` lists inside ``text``.
     A category finding whose severity is ``info`` is left out when a context rule already
     produced a finding for that category (one tip card, not two).
     """
     n = len(text)
+
+    def limit(category: str) -> float:
+        if thresholds is not None:
+            value = _valid_score(thresholds.get(category))
+            if value is not None:
+                return value
+        return pack.threshold(category, model_thresholds)
+
     account = context.account if context.account in ACCOUNTS else pack.default_account
     scores: dict[str, tuple[float, list[list[int]]]] = {}
     for cat in CATEGORIES:
@@ -546,7 +556,7 @@ def apply_pack(
     severity = {r.category: r.severity for r in pack.rules}
     extra: list[dict[str, Any]] = []
     for cr in pack.context_rules:
-        fires, cats, spans = _triggered(cr, pack, text, scores, account, context.site, model_thresholds)
+        fires, cats, spans = _triggered(cr, text, scores, account, context.site, limit)
         if not fires:
             continue
         if cr.effect == "set_severity":
@@ -577,7 +587,7 @@ def apply_pack(
         if severity[rule.category] == "info" and rule.category in tipped:
             continue  # a context tip about this category replaces its own info card
         score, spans = scores[rule.category]
-        if score < pack.threshold(rule.category, model_thresholds):
+        if score < limit(rule.category):
             continue
         findings.append(
             {
