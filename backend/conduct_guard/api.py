@@ -6,6 +6,7 @@ from ``app.extensions`` and logs only lengths, verdicts, categories and times.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -93,9 +94,10 @@ def _json_object() -> dict[str, Any]:
     length = request.content_length
     if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
         raise RequestEntityTooLarge()
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "malformed_json", "the body is not valid JSON")
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting like [[[[...]]]]
+        raise ApiError(400, "malformed_json", "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "bad_request", "the body must be a JSON object")
     return data

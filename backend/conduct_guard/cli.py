@@ -10,13 +10,13 @@ from typing import IO, Any
 import click
 
 from . import __version__
-from .checker import ACCOUNTS, MAX_TEXT_CHARS, CheckRequest
+from .checker import ACCOUNTS, MAX_TEXT_CHARS, BadAccount, CheckRequest, UnknownPack
 from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
 from .policy import PackError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-USER_ERRORS = (ModelError, ConfigError, PackError, OSError)
+USER_ERRORS = (ModelError, ConfigError, PackError, UnknownPack, BadAccount, OSError)
 BATCH = 64
 
 

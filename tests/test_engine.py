@@ -1,0 +1,164 @@
+"""Engine stages: segmenting, long texts, caching, model metadata errors (real model files)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conduct_guard.modelinfo import ModelError, ModelInfo, default_model_dir
+from conduct_guard.scoring import Classifier
+from conduct_guard.segment import split_chunks, split_sentences
+
+
+def texts_of(text, chunks):
+    return [c.text_of(text) for c in chunks]
+
+
+def test_sentences_keep_abbreviations_and_numbers_together():
+    text = "Ref F.No. 14/04/2021-D-II dated 25 August. Dr. Khan will attend.\nNext line 3.5 kg! Ok?"
+    assert texts_of(text, split_sentences(text)) == [
+        "Ref F.No. 14/04/2021-D-II dated 25 August.",
+        "Dr. Khan will attend.",
+        "Next line 3.5 kg!",
+        "Ok?",
+    ]
+
+
+def test_urdu_and_hindi_sentence_ends():
+    text = "یہ پہلا جملہ ہے۔ یہ دوسرا جملہ ہے؟ यह तीसरा वाक्य है। और यह चौथा"
+    assert len(split_sentences(text)) == 4
+
+
+def test_short_pieces_join_a_neighbour():
+    text = "Yes. Big reshuffle in Revenue next week. Can't say more 😉"
+    chunks = texts_of(text, split_chunks(text))
+    assert chunks == ["Yes. Big reshuffle in Revenue next week. Can't say more 😉"] or \
+        chunks == ["Yes. Big reshuffle in Revenue next week.", "Can't say more 😉"]
+    for c in split_chunks(text):
+        assert 0 <= c.start < c.end <= len(text)
+
+
+def test_empty_and_blank_text_have_no_chunks():
+    assert split_chunks("") == [] and split_chunks("   \n\t ") == []
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return Classifier.from_model_dir(cache_size=64)
+
+
+def test_long_text_is_scored_in_windows_not_cut(classifier):
+    # one 'sentence' of ~600 tokens: must be covered by several windows
+    text = " ".join(f"word{i}" for i in range(300))
+    windows = classifier._encoder.windows(text, 0, len(text))
+    assert len(windows) >= 4
+    assert windows[0][0] == 0 and windows[-1][1] == len(text)
+    for (s1, e1), (s2, e2) in zip(windows, windows[1:]):
+        assert s2 < e1, "windows overlap so nothing falls between them"
+    scores = classifier.score(text)
+    assert scores.overall.shape == (9,)
+
+
+def test_violation_at_the_end_of_a_long_post_is_not_lost(classifier):
+    filler = "We had a long and pleasant day at the district sports gala with families and children " * 12
+    tail = "Attached is the confidential draft summary for cabinet, not yet approved, do not forward."
+    alone = classifier.score(tail).overall
+    both = classifier.score(filler + tail).overall
+    assert both.max() >= alone.max() - 1e-6
+
+
+def test_cache_makes_retyping_cheap(classifier, monkeypatch):
+    runs = []
+    original = classifier._session.run
+    monkeypatch.setattr(classifier._session, "run", lambda f: runs.append(f["input_ids"].shape) or original(f))
+    first = "The meeting is shifted to 3 pm in committee room two. Please bring the attendance sheets."
+    classifier.score(first)
+    runs.clear()
+    classifier.score(first + " Tea will be served")
+    assert len(runs) == 1 and runs[0][0] == 1, "only the new sentence is new work"
+    runs.clear()
+    classifier.score(first)
+    assert runs == []
+
+
+def test_batch_matches_single(classifier):
+    # int8 activations are quantised per run, so batch partners move a score by ~0.01 at most
+    texts = ["Eid Mubarak to everyone!", "Vote for our party, the only honest one.", "a", "🙂🙂"]
+    batch = classifier.probabilities(texts)
+    fresh = Classifier.from_model_dir(cache_size=0)
+    for row, text in zip(batch, texts):
+        assert abs(fresh.probabilities([text])[0] - row).max() < 0.03
+
+
+def test_odd_text_never_breaks_the_engine(classifier):
+    for text in ["", "\x00\x00", "\ud800 lone surrogate", "🇵🇰" * 500, "ا" * 5000, "\u202e rtl override"]:
+        scores = classifier.score(text)
+        assert ((scores.overall >= 0) & (scores.overall <= 1)).all()
+        for chunk in scores.chunks:
+            assert 0 <= chunk.start < chunk.end <= len(text)
+
+
+# -- metadata checks name the broken file ---------------------------------------------
+
+@pytest.fixture
+def model_copy(tmp_path):
+    source = default_model_dir()
+    for name in ("model.json", "tokenizer.json"):
+        shutil.copy(source / name, tmp_path / name)
+    (tmp_path / "model.onnx").symlink_to(source / "model.onnx")
+    return tmp_path
+
+
+def edit_meta(directory, **changes):
+    path = directory / "model.json"
+    meta = json.loads(path.read_text())
+    for key, value in changes.items():
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    path.write_text(json.dumps(meta))
+
+
+def test_shipped_model_loads_and_checksum_matches():
+    info = ModelInfo.load(default_model_dir(), verify_checksum=True)
+    assert info.labels and info.sha256 and info.model_path.stat().st_size < 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"labels": ["official_information"]}, "labels"),
+    ({"max_length": 4}, "max_length"),
+    ({"name": None}, "'name' is missing"),
+    ({"thresholds": {"privacy": 1.5}}, "thresholds.privacy"),
+    ({"thresholds": {"nonsense": 0.5}}, "unknown labels"),
+    ({"file": "missing.onnx"}, "missing.onnx"),
+])
+def test_broken_metadata_names_the_problem(model_copy, changes, words):
+    edit_meta(model_copy, **changes)
+    with pytest.raises(ModelError) as error:
+        Classifier.from_model_dir(model_copy)
+    assert words in str(error.value)
+    assert str(model_copy) in str(error.value)
+
+
+def test_missing_and_unreadable_files(model_copy):
+    (model_copy / "tokenizer.json").write_text("{broken")
+    with pytest.raises(ModelError, match="tokenizer.json"):
+        Classifier.from_model_dir(model_copy)
+    (model_copy / "model.json").write_text("not json")
+    with pytest.raises(ModelError, match="model.json"):
+        Classifier.from_model_dir(model_copy)
+    (model_copy / "model.json").unlink()
+    with pytest.raises(ModelError, match="model.json: model metadata file is missing"):
+        Classifier.from_model_dir(model_copy)
+
+
+def test_corrupt_onnx_is_refused(model_copy):
+    (model_copy / "model.onnx").unlink()
+    (model_copy / "model.onnx").write_bytes(b"\x08\x07garbage" * 100)
+    with pytest.raises(ModelError, match="model.onnx"):
+        Classifier.from_model_dir(model_copy)
+    with pytest.raises(ModelError, match="checksum"):
+        Classifier.from_model_dir(model_copy, verify_checksum=True)
