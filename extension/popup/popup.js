@@ -1,0 +1,69 @@
+/* The toolbar popup: service status, this site's state, account type, pause/resume. */
+(async function (CG) {
+  const { ask, t, localise, showLocks } = CG.page;
+  const $ = (id) => document.getElementById(id);
+  localise(document);
+
+  const [tab] = await CG.api.tabs.query({ active: true, currentWindow: true });
+  let host = '';
+  try { host = new URL(tab.url).hostname; } catch (_) { /* no url: chrome:// or no access */ }
+  $('site-host').textContent = host || '–';
+
+  async function render() {
+    const config = await ask(CG.MSG.GET_CONFIG);
+    if (!config.ok) return;
+    const { settings, locked, pause } = config;
+    showLocks(document, locked);
+    const site = CG.settings.siteForHost(host, settings.sites);
+    const paused = site && CG.settings.isPaused(pause, site, Date.now());
+    $('site-state').textContent = !site ? t('popup_site_off') : paused
+      ? (pause.all > Date.now() ? t('popup_paused_until', [new Date(pause.all).toLocaleTimeString()]) : t('popup_paused_site'))
+      : t('popup_site_on');
+    $('account-field').hidden = !site;
+    $('account').value = CG.settings.accountFor(settings, site);
+    $('enable-site').hidden = !!site || !host;
+    $('pause-site').hidden = !site || paused;
+    $('pause-hour').hidden = !site || paused;
+    $('resume').hidden = !paused;
+    return { settings, site };
+  }
+
+  async function renderStatus() {
+    const status = await ask(CG.MSG.GET_STATUS);
+    const online = !!status.online;
+    $('svc-dot').className = `dot ${online ? 'on' : 'off'}`;
+    $('svc-status').textContent = online ? t('popup_online') : t('popup_offline');
+    const model = online && status.health.model;
+    $('svc-model').textContent = model ? `${model.name || ''} ${model.version || ''}`.trim() : '–';
+    $('svc-pack').textContent = (status.settings && status.settings.pack) || (online && status.health.pack) || t('popup_pack_default');
+  }
+
+  let state = await render();
+  renderStatus();
+
+  $('account').addEventListener('change', async () => {
+    const accountBySite = { ...state.settings.accountBySite, [state.site]: $('account').value };
+    await ask(CG.MSG.SET_SETTINGS, { patch: { accountBySite } });
+    state = await render();
+  });
+  $('pause-site').addEventListener('click', async () => {
+    await ask(CG.MSG.PAUSE, { scope: 'site', site: state.site });
+    state = await render();
+  });
+  $('pause-hour').addEventListener('click', async () => {
+    await ask(CG.MSG.PAUSE, { scope: 'all', minutes: 60 });
+    state = await render();
+  });
+  $('resume').addEventListener('click', async () => {
+    await ask(CG.MSG.RESUME, { scope: 'all', site: state.site });
+    state = await render();
+  });
+  $('enable-site').addEventListener('click', async () => {
+    const site = CG.settings.normaliseHost(host);
+    // Sites beyond the built-in list need the browser's permission (asked in this click).
+    const granted = await CG.api.permissions.request({ origins: [`https://${site}/*`, `https://*.${site}/*`] }).catch(() => false);
+    if (granted) await ask(CG.MSG.SET_SETTINGS, { patch: { sites: [...state.settings.sites, site] } });
+    state = await render();
+  });
+  $('open-options').addEventListener('click', () => CG.api.runtime.openOptionsPage());
+})(globalThis.CG);

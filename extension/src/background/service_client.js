@@ -1,0 +1,66 @@
+/*
+ * The only code that talks to the local service (http://127.0.0.1:47814 by default).
+ * Content scripts cannot: a page-origin fetch to loopback is refused by CORS and by Chrome's
+ * private-network rules, while the extension's own origin is allowed by the service.
+ */
+(function (CG) {
+  const CHECK_TIMEOUT_MS = 5000;
+  const HEALTH_TIMEOUT_MS = 2000;
+
+  async function request(baseUrl, path, { method = 'GET', body, timeoutMs = CHECK_TIMEOUT_MS } = {}) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetch(baseUrl + path, {
+        method,
+        headers: body ? { 'Content-Type': 'application/json' } : undefined,
+        body: body ? JSON.stringify(body) : undefined,
+        signal: controller.signal,
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+      let data = null;
+      try { data = await response.json(); } catch (_) { /* not JSON */ }
+      return { status: response.status, data };
+    } catch (_) {
+      return { status: 0, data: null }; // refused, timed out, or blocked: the service is offline
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** -> {ok: true, result} | {ok: false, offline: true} | {ok: false, error} */
+  async function check(settings, { text, site, account }) {
+    const body = { text, account };
+    if (site) body.site = site;
+    if (settings.pack) body.pack = settings.pack;
+    let reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+    if (reply.status === 400 && body.pack) {
+      // A pack the service does not know (e.g. renamed): fall back to its default pack.
+      delete body.pack;
+      reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+    }
+    if (reply.status === 200 && reply.data && reply.data.verdict) return { ok: true, result: reply.data };
+    if (reply.status === 0) return { ok: false, offline: true };
+    return { ok: false, offline: true, error: (reply.data && reply.data.error) || { code: `http_${reply.status}` } };
+  }
+
+  async function health(settings) {
+    const reply = await request(settings.serviceUrl, '/v1/health', { timeoutMs: HEALTH_TIMEOUT_MS });
+    return reply.status === 200 && reply.data ? { online: true, health: reply.data } : { online: false, status: reply.status };
+  }
+
+  async function packs(settings) {
+    const reply = await request(settings.serviceUrl, '/v1/packs', { timeoutMs: HEALTH_TIMEOUT_MS });
+    return reply.status === 200 ? reply.data : null;
+  }
+
+  /** Best effort: counters for the status page. Never any text. */
+  async function event(settings, { event, categories, site }) {
+    await request(settings.serviceUrl, '/v1/events', {
+      method: 'POST', body: { event, categories, site }, timeoutMs: HEALTH_TIMEOUT_MS,
+    });
+  }
+
+  CG.service = { check, health, packs, event, request };
+})(globalThis.CG);

@@ -1,0 +1,13 @@
+/*
+ * Chrome/Edge service-worker entry. Firefox loads the same files through manifest
+ * background.scripts instead (it ignores background.service_worker when scripts are present,
+ * and Chrome ignores scripts when service_worker is present).
+ */
+importScripts(
+  '../shared/namespace.js',
+  '../shared/protocol.js',
+  '../shared/settings.js',
+  '../content/text_map.js',
+  'service_client.js',
+  'worker.js',
+);

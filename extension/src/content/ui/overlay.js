@@ -1,0 +1,227 @@
+/*
+ * The inline UI of one box: a badge, highlight rectangles over the responsible sentences and a
+ * panel of finding cards. All of it lives in a fixed-position shadow host (data-cg-ui) outside
+ * the editor, so the editor's DOM is never touched; it follows scrolling/resizing by
+ * re-measuring in requestAnimationFrame. The badge sits just outside the box's top-right corner
+ * (or below it when there is no room), where it covers neither the text nor the site's buttons.
+ */
+(function (CG) {
+  const { h, t } = CG;
+  const BADGE_GAP = 4;
+
+  class BoxOverlay {
+    /** @param {object} actions {onIgnore(f), onNotAProblem(f), onSeeRule(f), onOptOut(), onPanelClosed()} */
+    constructor(box, adapter, actions) {
+      this.box = box;
+      this.adapter = adapter;
+      this.actions = actions;
+      const { host, shadow } = CG.createUiHost(box.ownerDocument);
+      this.host = host;
+      this.root = h('div', { class: 'root' });
+      this.badge = h('button', { class: 'badge', type: 'button', 'data-state': 'checking', 'aria-haspopup': 'dialog',
+        'aria-expanded': 'false', onclick: () => this.togglePanel() },
+      h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'count' }));
+      this.highlightLayer = h('div', { 'aria-hidden': 'true' });
+      this.live = h('div', { class: 'sr', role: 'status', 'aria-live': 'polite' });
+      this.root.append(this.highlightLayer, this.badge, this.live);
+      shadow.append(this.root);
+      this.state = 'checking';
+      this.findings = [];
+      this.highlightSpans = []; // [{start, end, severity}] UTF-16, for the current text
+      this.panel = null;
+      this.frame = 0;
+      this.schedule = () => this.requestLayout();
+      this.box.ownerDocument.addEventListener('scroll', this.schedule, { capture: true, passive: true });
+      window.addEventListener('resize', this.schedule, { passive: true });
+      this.resizeObserver = new ResizeObserver(this.schedule);
+      this.resizeObserver.observe(box);
+      this.onFocus = () => this.requestLayout();
+      box.addEventListener('focus', this.onFocus);
+      this.applyTheme();
+      this.render();
+    }
+
+    applyTheme() {
+      this.root.classList.toggle('dark', CG.isDarkBehind(this.box));
+    }
+
+    destroy() {
+      cancelAnimationFrame(this.frame);
+      this.box.ownerDocument.removeEventListener('scroll', this.schedule, { capture: true });
+      window.removeEventListener('resize', this.schedule);
+      this.resizeObserver.disconnect();
+      this.box.removeEventListener('focus', this.onFocus);
+      this.host.remove();
+    }
+
+    /** state: checking|ok|warn|block|offline|paused; findings: visible findings; spans: UTF-16 per finding. */
+    update(state, findings, highlightSpans) {
+      const announce = state !== this.state && (state === 'warn' || state === 'block');
+      this.state = state;
+      if (findings) this.findings = findings;
+      if (highlightSpans) this.highlightSpans = highlightSpans;
+      if (state === 'checking' || state === 'offline' || state === 'paused' || state === 'ok') this.highlightSpans = [];
+      if (state === 'ok') this.findings = [];
+      if (announce) {
+        const cats = this.findings.map((f) => CG.categoryLabel(f.category)).join(', ');
+        this.live.textContent = t('live_findings', [String(this.findings.length), cats]);
+      }
+      this.render();
+    }
+
+    render() {
+      const n = this.findings.length;
+      const flagged = this.state === 'warn' || this.state === 'block';
+      this.badge.dataset.state = this.state;
+      this.badge.querySelector('.count').textContent = flagged ? String(n) : '';
+      this.badge.setAttribute('aria-label', flagged ? t('badge_label_findings', [String(n)]) : t(`badge_label_${this.state}`));
+      this.badge.title = this.badge.getAttribute('aria-label');
+      if (this.panel && !flagged) this.closePanel(false);
+      else if (this.panel) this.fillPanel();
+      this.requestLayout();
+    }
+
+    requestLayout() {
+      if (this.frame) return;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.layout();
+      });
+    }
+
+    layout() {
+      const rect = this.box.getBoundingClientRect();
+      const visible = this.box.isConnected && rect.width > 0 && rect.height > 0
+        && rect.bottom > 0 && rect.top < innerHeight;
+      this.root.style.display = visible ? '' : 'none';
+      if (!visible) return;
+      const bw = this.badge.offsetWidth || 24;
+      const bh = this.badge.offsetHeight || 20;
+      let top = rect.top - bh - BADGE_GAP;
+      if (top < 2) top = rect.bottom + BADGE_GAP;
+      const left = Math.max(2, Math.min(innerWidth - bw - 2, rect.right - bw));
+      this.badge.style.top = `${Math.round(top)}px`;
+      this.badge.style.left = `${Math.round(left)}px`;
+      this.drawHighlights(rect);
+      if (this.panel) this.placePanel();
+    }
+
+    drawHighlights(boxRect) {
+      const layer = this.highlightLayer;
+      layer.textContent = '';
+      if (!this.highlightSpans.length) return;
+      const rects = this.adapter.kind === 'value' ? this.valueRects(boxRect) : this.editorRects();
+      for (const { rect, severity } of rects) {
+        // Only inside the box: text scrolled out of an inner scroller is not highlighted.
+        const top = Math.max(rect.top, boxRect.top);
+        const bottom = Math.min(rect.bottom, boxRect.bottom);
+        const left = Math.max(rect.left, boxRect.left);
+        const right = Math.min(rect.right, boxRect.right);
+        if (bottom - top < 2 || right - left < 1) continue;
+        layer.append(h('div', {
+          class: `hl ${severity}`,
+          style: `top:${top}px;left:${left}px;width:${right - left}px;height:${bottom - top}px`,
+        }));
+      }
+    }
+
+    editorRects() {
+      const snapshot = this.adapter.snapshot(this.box);
+      const out = [];
+      for (const span of this.highlightSpans) {
+        const points = CG.textMap.rangePoints(snapshot, span.start, span.end);
+        if (!points) continue;
+        const range = this.box.ownerDocument.createRange();
+        range.setStart(points.startNode, points.startOffset);
+        range.setEnd(points.endNode, points.endOffset);
+        for (const rect of range.getClientRects()) out.push({ rect, severity: span.severity });
+      }
+      return out;
+    }
+
+    /** textarea/input: lay the value out in a hidden mirror with the same box metrics. */
+    valueRects(boxRect) {
+      const style = getComputedStyle(this.box);
+      const mirror = h('div', { class: 'mirror' });
+      for (const p of ['font', 'letterSpacing', 'wordSpacing', 'lineHeight', 'padding', 'border', 'textIndent',
+        'textTransform', 'tabSize', 'direction', 'boxSizing']) mirror.style[p] = style[p];
+      mirror.style.borderColor = 'transparent';
+      mirror.style.whiteSpace = this.box.nodeName === 'INPUT' ? 'pre' : 'pre-wrap';
+      mirror.style.width = `${boxRect.width}px`;
+      mirror.style.height = `${boxRect.height}px`;
+      mirror.style.top = `${boxRect.top - this.box.scrollTop}px`;
+      mirror.style.left = `${boxRect.left - this.box.scrollLeft}px`;
+      mirror.style.height = `${this.box.scrollHeight + 40}px`;
+      const textNode = document.createTextNode(this.box.value);
+      mirror.append(textNode);
+      this.highlightLayer.append(mirror);
+      const out = [];
+      for (const span of this.highlightSpans) {
+        const range = document.createRange();
+        range.setStart(textNode, Math.min(span.start, textNode.length));
+        range.setEnd(textNode, Math.min(span.end, textNode.length));
+        for (const rect of range.getClientRects()) out.push({ rect, severity: span.severity });
+      }
+      mirror.remove();
+      return out;
+    }
+
+    togglePanel() {
+      if (this.panel) this.closePanel(true);
+      else if (this.findings.length) this.openPanel(true);
+    }
+
+    openPanel(focus) {
+      this.panel = h('div', { class: 'panel', role: 'dialog', 'aria-label': t('panel_title'),
+        onkeydown: (e) => { if (e.key === 'Escape') { e.stopPropagation(); this.closePanel(true); } } });
+      this.root.append(this.panel);
+      this.badge.setAttribute('aria-expanded', 'true');
+      this.fillPanel();
+      this.placePanel();
+      if (focus) (this.panel.querySelector('button') || this.panel).focus();
+    }
+
+    closePanel(returnFocus) {
+      if (!this.panel) return;
+      this.panel.remove();
+      this.panel = null;
+      this.badge.setAttribute('aria-expanded', 'false');
+      if (returnFocus) this.box.focus({ preventScroll: true });
+    }
+
+    fillPanel() {
+      const p = this.panel;
+      p.textContent = '';
+      p.append(h('h2', {}, t('panel_title')));
+      for (const f of this.findings) p.append(this.card(f));
+      p.append(h('div', { class: 'footer' }, h('span', {}, t('panel_footer')),
+        h('button', { class: 'act', type: 'button', onclick: () => this.actions.onOptOut() }, t('action_opt_out_field'))));
+    }
+
+    card(f) {
+      const rule = f.rule || {};
+      return h('article', { class: `card ${f.severity}`, 'data-cg-finding': f.category },
+        h('div', {}, h('span', { class: 'cat' }, CG.categoryLabel(f.category)), h('span', { class: 'sev' }, CG.severityLabel(f.severity))),
+        h('div', { class: 'rule', 'data-cg-rule': rule.ref || '' }, `${rule.ref || ''}${rule.title ? ` — ${rule.title}` : ''}`),
+        rule.source ? h('div', { class: 'source' }, t('card_source', [rule.source])) : null,
+        h('div', { class: 'msg' }, f.message || ''),
+        h('div', { class: 'actions' },
+          h('button', { class: 'act', type: 'button', 'data-cg-action': 'ignore', onclick: () => this.actions.onIgnore(f) }, t('action_ignore')),
+          h('button', { class: 'act', type: 'button', 'data-cg-action': 'not-a-problem', onclick: () => this.actions.onNotAProblem(f) }, t('action_not_a_problem')),
+          h('button', { class: 'act', type: 'button', 'data-cg-action': 'see-rule', onclick: () => this.actions.onSeeRule(f) }, t('action_see_rule'))));
+    }
+
+    placePanel() {
+      const b = this.badge.getBoundingClientRect();
+      const pw = this.panel.offsetWidth;
+      const ph = this.panel.offsetHeight;
+      let top = b.bottom + 6;
+      if (top + ph > innerHeight - 4) top = Math.max(4, b.top - ph - 6);
+      const left = Math.max(4, Math.min(innerWidth - pw - 4, b.right - pw));
+      this.panel.style.top = `${Math.round(top)}px`;
+      this.panel.style.left = `${Math.round(left)}px`;
+    }
+  }
+
+  CG.BoxOverlay = BoxOverlay;
+})(globalThis.CG);

@@ -1,0 +1,45 @@
+/*
+ * Every message kind exchanged between content scripts, popup/options and the worker.
+ * Only the worker talks to the local service; everyone else sends one of these.
+ * Requests are `{kind, ...fields}`; replies are `{ok: true, ...}` or `{ok: false, error}`.
+ */
+(function (CG) {
+  CG.MSG = Object.freeze({
+    // content -> worker: check text. {text, site} -> {ok, result} | {ok:false, offline:true}
+    CHECK_TEXT: 'cg/check-text',
+    // any -> worker: merged settings + locks + pause state. {site?} -> {settings, locked, pause}
+    GET_CONFIG: 'cg/get-config',
+    // popup/options -> worker: store user settings. {patch} -> {settings, locked}
+    SET_SETTINGS: 'cg/set-settings',
+    // popup/options -> worker: service status. {} -> {online, health, packs?}
+    GET_STATUS: 'cg/get-status',
+    // options -> worker: the packs and their rules (GET /v1/packs). {} -> {packs}
+    GET_PACKS: 'cg/get-packs',
+    // popup -> worker: pause. {scope: 'site'|'all', site?, minutes?} -> {pause}
+    PAUSE: 'cg/pause',
+    // popup -> worker: resume. {scope: 'site'|'all', site?} -> {pause}
+    RESUME: 'cg/resume',
+    // content -> worker: a counter event, never any text.
+    // {event: 'warning_shown'|'edited'|'override'|'not_a_problem', categories, site}
+    RECORD_EVENT: 'cg/record-event',
+    // content -> worker: open the rule in the options page. {pack, ref}
+    OPEN_RULE: 'cg/open-rule',
+    // content -> worker: remember "don't check this box". {site, fieldKey, off}
+    SET_FIELD_OPT_OUT: 'cg/set-field-opt-out',
+    // popup/options -> worker: local counters. {} -> {counters}
+    GET_COUNTERS: 'cg/get-counters',
+  });
+
+  // Event names accepted by POST /v1/events (and kept as local counters).
+  CG.EVENTS = Object.freeze(['warning_shown', 'edited', 'override', 'not_a_problem']);
+
+  // States a watched box shows in data-cg-state (CONTRACT.md).
+  CG.STATES = Object.freeze(['checking', 'ok', 'warn', 'block', 'offline', 'paused']);
+
+  CG.CATEGORIES = Object.freeze([
+    'official_information', 'political_opinion', 'criticism_of_government', 'misinformation',
+    'hate_speech', 'national_security', 'incitement_defamation', 'privacy', 'self_promotion',
+  ]);
+
+  CG.SERVICE_TEXT_LIMIT = 20000; // code points; the service answers 413 above this
+})(globalThis.CG);
