@@ -91,7 +91,8 @@ class Checker:
         matches = find_matches(request.text, self.org_terms)
         evidence = build_evidence(scores, matches, thresholds)
         context = CheckContext(account=request.account, site=request.site)
-        findings = enforce(apply_pack(pack, request.text, evidence, context), self.enforcement)
+        findings = enforce(apply_pack(pack, request.text, evidence, context, thresholds=thresholds),
+                           self.enforcement)
         return {
             "verdict": verdict_of(findings),
             "scores": {c: round(e.score, 4) for c, e in evidence.items()},
