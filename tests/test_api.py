@@ -179,3 +179,15 @@ def test_request_log_has_no_text(client, caplog):
     assert caplog.records, "a request line is logged"
     assert "pineapple" not in caplog.text and "draft summary" not in caplog.text
     assert "chars=57" in caplog.text
+
+
+def test_default_chrome_origin_is_the_manifest_key_id(client):
+    """The allowed Chrome/Edge origin is the id that extension/manifest.json's key gives."""
+    import base64
+    import hashlib
+    from pathlib import Path
+
+    manifest = json.loads((Path(__file__).resolve().parents[1] / "extension" / "manifest.json").read_text())
+    digest = hashlib.sha256(base64.b64decode(manifest["key"])).hexdigest()[:32]
+    extension_id = "".join(chr(ord("a") + int(c, 16)) for c in digest)
+    assert post(client, {"text": "hi"}, Origin=f"chrome-extension://{extension_id}").status_code == 200

@@ -22,7 +22,7 @@ DEFAULT_PORT = 47814
 # The Chrome/Edge id follows from the public key in extension/manifest.json;
 # Firefox gives every install its own random moz-extension:// UUID, so any is allowed.
 EXTENSION_ORIGINS = (
-    "chrome-extension://cegeplbhbjdnfmfhbimbglkoingnmlpg",
+    "chrome-extension://gimofbgcmiikbofmepaaikmlgcafbghm",
     "moz-extension://*",
 )
 
