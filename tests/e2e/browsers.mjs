@@ -1,0 +1,184 @@
+// One small driver interface over Playwright (Chromium) and Puppeteer/WebDriver BiDi (Firefox),
+// so the same tests run in both. Everything is done like a user: real key presses and clicks.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const EXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../extension');
+export const CHROME_EXTENSION_ID = 'gimofbgcmiikbofmepaaikmlgcafbghm'; // from the manifest key
+const FIREFOX_UUID = '5c7a0f2e-3b1d-4c6e-9a8f-0c0d0e0f1a2b'; // pinned via extensions.webextensions.uuids
+const GECKO_ID = 'conduct-guard@conduct-guard.org';
+
+export const BINARIES = {
+  chromium: process.env.CG_CHROMIUM || '/usr/bin/chromium',
+  firefox: process.env.CG_FIREFOX || '/usr/bin/firefox-esr',
+};
+
+export function browserAvailable(name) {
+  return existsSync(BINARIES[name]);
+}
+
+// Runs in the page: find the first element matching `selector` in the document or any open
+// shadow root (ours included), optionally only inside elements matching `within`.
+const DEEP_QUERY = `(function deepQuery(selector) {
+  const roots = [document];
+  while (roots.length) {
+    const root = roots.shift();
+    const hit = root.querySelector(selector);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  return null;
+})`;
+
+function wrapPage(kind, page) {
+  const frameOf = (frameUrlPart) => (frameUrlPart ? page.frames().find((f) => f.url().includes(frameUrlPart)) : page.mainFrame());
+  const api = {
+    raw: page,
+    async goto(url) {
+      await page.goto(url, { waitUntil: 'load' });
+    },
+    async evaluate(fn, arg, frameUrlPart) {
+      return frameOf(frameUrlPart).evaluate(fn, arg);
+    },
+    /** Wait until fn(arg) is truthy in the page; returns its value. */
+    async waitFor(fn, arg, timeout = 10000, frameUrlPart) {
+      const frame = frameOf(frameUrlPart);
+      const handle = kind === 'chromium'
+        ? await frame.waitForFunction(fn, arg, { timeout, polling: 50 })
+        : await frame.waitForFunction(fn, { timeout, polling: 50 }, arg);
+      return handle.jsonValue();
+    },
+    async deepHandle(selector, frameUrlPart) {
+      const frame = frameOf(frameUrlPart);
+      const handle = await frame.evaluateHandle(`${DEEP_QUERY}(${JSON.stringify(selector)})`);
+      const el = handle.asElement();
+      if (!el) throw new Error(`no element for ${selector}`);
+      return el;
+    },
+    async click(selector, frameUrlPart) {
+      const el = await api.deepHandle(selector, frameUrlPart);
+      await el.click();
+    },
+    async focus(selector, frameUrlPart) {
+      const el = await api.deepHandle(selector, frameUrlPart);
+      await el.click();
+      await el.evaluate((node) => node.focus());
+    },
+    async type(text, delay = 5) {
+      await page.keyboard.type(text, { delay });
+    },
+    /** "Enter", "Control+Enter", "Shift+Enter" */
+    async press(combo) {
+      const keys = combo.split('+');
+      const key = keys.pop();
+      for (const k of keys) await page.keyboard.down(k);
+      await page.keyboard.press(key);
+      for (const k of keys.reverse()) await page.keyboard.up(k);
+    },
+    async screenshot(file) {
+      await page.screenshot({ path: file });
+    },
+    async setViewport(width, height) {
+      if (kind === 'chromium') await page.setViewportSize({ width, height });
+      else await page.setViewport({ width, height });
+    },
+    async close() {
+      await page.close();
+    },
+  };
+  return api;
+}
+
+export async function launchChromium({ proxyPort }) {
+  const { chromium } = await import('playwright-core');
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'cg-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: BINARIES.chromium,
+    headless: true,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1100, height: 760 },
+    args: [
+      `--disable-extensions-except=${EXT}`,
+      `--load-extension=${EXT}`,
+      '--headless=new',
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--ignore-certificate-errors',
+      // Every https host goes to the fake sites; loopback (the service) is never proxied.
+      `--proxy-server=http://127.0.0.1:${proxyPort}`,
+    ],
+  });
+  let worker = context.serviceWorkers()[0];
+  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extensionOrigin = worker.url().split('/').slice(0, 3).join('/'); // URL.origin is 'null' for this scheme
+  const driver = {
+    name: 'chromium',
+    extensionOrigin,
+    async newPage(url) {
+      const page = wrapPage('chromium', await context.newPage());
+      if (url) await page.goto(url);
+      return page;
+    },
+    /** Run fn(arg) in an extension page (options page), where chrome.* is available. */
+    async inExtension(fn, arg) {
+      const page = await context.newPage();
+      await page.goto(`${extensionOrigin}/options/options.html`);
+      const out = await page.evaluate(fn, arg);
+      await page.close();
+      return out;
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+  return driver;
+}
+
+export async function launchFirefox({ proxyPort }) {
+  const puppeteer = (await import('puppeteer-core')).default;
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: BINARIES.firefox,
+    headless: true,
+    acceptInsecureCerts: true,
+    defaultViewport: { width: 1100, height: 760 },
+    extraPrefsFirefox: {
+      // Every https host goes to the fake sites through our CONNECT proxy; loopback stays direct.
+      'network.proxy.type': 1,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': proxyPort,
+      'network.proxy.allow_hijacking_localhost': false,
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      'xpinstall.signatures.required': false,
+      'extensions.manifestV3.enabled': true,
+    },
+  });
+  await browser.installExtension(EXT);
+  const extensionOrigin = `moz-extension://${FIREFOX_UUID}`;
+  const driver = {
+    name: 'firefox',
+    extensionOrigin,
+    async newPage(url) {
+      const page = wrapPage('firefox', await browser.newPage());
+      if (url) await page.goto(url);
+      return page;
+    },
+    async inExtension(fn, arg) {
+      const page = await browser.newPage();
+      await page.goto(`${extensionOrigin}/options/options.html`);
+      const out = await page.evaluate(fn, arg);
+      await page.close();
+      return out;
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+  return driver;
+}
+
+export async function launch(name, opts) {
+  return name === 'firefox' ? launchFirefox(opts) : launchChromium(opts);
+}
