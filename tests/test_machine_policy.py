@@ -161,7 +161,7 @@ def test_defaults_are_valid_and_sites_match_contract():
         "reddit.com", "threads.net", "youtube.com", "web.telegram.org",
     ]
     assert defaults["service_url"] == "http://127.0.0.1:47814"
-    assert defaults["enforcement"] == "warn"
+    assert defaults["enforcement"] == "block"
 
 
 def test_schema_thresholds_cover_the_nine_categories():
@@ -223,6 +223,16 @@ INVALID = [
     ({"service_url": "https://127.0.0.1:47814"}, "service_url", "loopback"),
     ({"service_url": 47814}, "service_url", "must be a string"),
     ({"enforcment": "block"}, "enforcment", "unknown key"),
+    ({"default_account": "work"}, "default_account", "one of"),
+    ({"account_by_site": {"x.com": "work"}}, "account_by_site.x.com", "one of"),
+    ({"account_by_site": {"https://x.com": "official"}}, "account_by_site.https://x.com", "not a host name"),
+    ({"account_by_site": ["x.com"]}, "account_by_site", "must be an object"),
+    ({"send_events": "no"}, "send_events", "must be a boolean"),
+    ({"debounce_ms": 50}, "debounce_ms", "at least 100"),
+    ({"debounce_ms": 5000}, "debounce_ms", "at most 3000"),
+    ({"debounce_ms": 350.5}, "debounce_ms", "must be an integer"),
+    ({"extension_ids": ["abc"]}, "extension_ids[0]", "not a valid value"),
+    ({"extension_ids": "cegeplbhbjdnfmfhbimbglkoingnmlpg"}, "extension_ids", "must be an array"),
 ]
 
 
@@ -285,3 +295,106 @@ def test_policy_object_is_plain_and_frozen():
     pol = MachinePolicy(settings={"pack": "pk-federal"}, path=Path("/etc/conduct-guard/policy.json"))
     assert pol.locked_keys() == {"pack": "/etc/conduct-guard/policy.json"}
     assert pol.is_locked("pack") and not pol.is_locked("sites")
+
+
+# ----------------------------------------------------------------- one source: the browser side
+
+import shutil
+import subprocess
+
+from conduct_guard.machine_policy import browser_managed_schema, browser_managed_values
+
+ROOT = Path(__file__).resolve().parents[1]
+EXT_SCHEMA = ROOT / "extension" / "managed_schema.json"
+SETTINGS_JS = ROOT / "extension" / "src" / "shared" / "settings.js"
+
+
+def _extension_settings():
+    """DEFAULTS and VALIDATORS keys of the extension, read by running its settings.js in node."""
+    if not SETTINGS_JS.exists() or not shutil.which("node"):
+        pytest.skip("extension settings.js or node not available")
+    js = (
+        "globalThis.CG = {};"
+        f"require({json.dumps(str(SETTINGS_JS))});"
+        "const s = globalThis.CG.settings;"
+        "console.log(JSON.stringify({defaults: s.DEFAULTS, keys: Object.keys(s.VALIDATORS)}));"
+    )
+    out = subprocess.run(["node", "-e", js], capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        pytest.skip(f"cannot evaluate settings.js: {out.stderr[-300:]}")
+    return json.loads(out.stdout)
+
+
+def test_managed_schema_file_matches_the_source():
+    """extension/managed_schema.json is generated from settings_schema.json; fails when they drift."""
+    if not EXT_SCHEMA.exists():
+        pytest.skip("extension/managed_schema.json not written yet")
+    assert json.loads(EXT_SCHEMA.read_text(encoding="utf-8")) == browser_managed_schema(), (
+        "extension/managed_schema.json drifted from backend/conduct_guard/settings_schema.json: "
+        "run python scripts/gen_managed_schema.py"
+    )
+
+
+def test_every_key_the_extension_reads_is_managed():
+    ext = _extension_settings()
+    props = browser_managed_schema()["properties"]
+    missing = [k for k in ext["keys"] if k not in props]
+    assert not missing, f"keys the extension reads but settings_schema.json does not define: {missing}"
+
+
+def test_defaults_agree_with_the_extension():
+    ext = _extension_settings()["defaults"]
+    mine = browser_managed_values(setting_defaults())
+    for key, value in mine.items():
+        if key in ext:
+            assert ext[key] == value, f"default of {key}: extension {ext[key]!r}, settings_schema {value!r}"
+
+
+def test_browser_values_from_policy():
+    vals = browser_managed_values(validate_settings(FULL))
+    assert vals == {
+        "allowPause": False,
+        "blockOverride": "never",
+        "failClosed": True,
+        "pack": "pk-federal",
+        "serviceUrl": "http://127.0.0.1:47814",
+        "sites": ["x.com", "facebook.com", "intranet.gov.pk"],
+    }
+    assert browser_managed_values({"require_reason": False})["blockOverride"] == "allow"
+    assert browser_managed_values({"allow_override": True})["blockOverride"] == "reason"
+    assert browser_managed_values({}) == {}
+
+
+def test_browser_schema_is_chrome_compatible():
+    """Chrome accepts only a subset of JSON Schema for managed storage."""
+    allowed = {"type", "title", "description", "enum", "items", "properties", "additionalProperties",
+               "minimum", "maximum"}
+
+    def walk(node, where):
+        assert set(node) <= allowed, (where, set(node) - allowed)
+        assert node["type"] in ("boolean", "integer", "number", "string", "array", "object"), where
+        if "minimum" in node or "maximum" in node:
+            assert node["type"] == "integer", where
+        for k, v in node.get("properties", {}).items():
+            walk(v, f"{where}.{k}")
+        if "items" in node:
+            walk(node["items"], where + "[]")
+        if "additionalProperties" in node:
+            walk(node["additionalProperties"], where + ".*")
+
+    s = browser_managed_schema()
+    assert s["type"] == "object"
+    walk({k: v for k, v in s.items() if k != "description"} | {"description": ""}, "$")
+    # every browser value the kit can produce validates against the generated schema
+    import jsonschema
+
+    jsonschema.validate(browser_managed_values(validate_settings(FULL)), s)
+
+
+def test_gen_script_check_mode(tmp_path):
+    script = ROOT / "scripts" / "gen_managed_schema.py"
+    out = tmp_path / "managed_schema.json"
+    assert subprocess.run([sys.executable, str(script), "--check", "--out", str(out)]).returncode == 1
+    assert subprocess.run([sys.executable, str(script), "--out", str(out)]).returncode == 0
+    assert json.loads(out.read_text()) == browser_managed_schema()
+    assert subprocess.run([sys.executable, str(script), "--check", "--out", str(out)]).returncode == 0

@@ -41,6 +41,8 @@ __all__ = [
     "setting_defaults",
     "validate_settings",
     "keys_for_scope",
+    "browser_managed_values",
+    "browser_managed_schema",
 ]
 
 
@@ -216,13 +218,13 @@ def validate_settings(data: Any, path: Path | str | None = None) -> dict:
         err = errors[0]
         key = _key_path(err)
         if "propertyNames" in err.schema_path:
-            # report the bad category name as the key
-            key = f"thresholds.{err.instance}" if isinstance(err.instance, str) else key
-            from .categories import CATEGORIES
+            parent = key or "?"
+            key = f"{parent}.{err.instance}" if isinstance(err.instance, str) else parent
+            if parent == "thresholds":
+                from .categories import CATEGORIES
 
-            raise MachinePolicyError(
-                path, key, f"unknown category (known: {', '.join(CATEGORIES)})"
-            )
+                raise MachinePolicyError(path, key, f"unknown category (known: {', '.join(CATEGORIES)})")
+            raise MachinePolicyError(path, key, "is not a host name (lower case, like x.com)")
         if key and key.startswith("sites[") and err.validator == "pattern":
             raise MachinePolicyError(
                 path, key, f"{json.dumps(err.instance)[:80]} is not a host name (write it in lower case, like x.com, with no scheme, port or path)"
@@ -337,3 +339,101 @@ def merge_settings(
             eff[k] = v
         locked = policy.locked_keys()
     return eff, locked
+
+
+# --------------------------------------------------------------------------- the browser side
+#
+# The extension reads camelCase keys from storage.managed (extension/src/shared/settings.js).
+# Each setting the extension reads carries "x-browser": <its browser key> in settings_schema.json;
+# allow_override and require_reason together become the browser's blockOverride.
+
+_BLOCK_OVERRIDE = "blockOverride"
+
+
+def _block_override(allow_override: bool, require_reason: bool) -> str:
+    if not allow_override:
+        return "never"
+    return "reason" if require_reason else "allow"
+
+
+def browser_managed_values(settings: Mapping[str, Any]) -> dict:
+    """The extension's managed-storage values for validated ``settings`` (only keys that are set).
+
+    This is what goes into Chrome/Edge ``3rdparty`` policies and Firefox ``3rdparty``: the same
+    source as the machine policy file, so the two cannot disagree.
+    """
+    props = settings_schema()["properties"]
+    defaults = setting_defaults()
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        bkey = props.get(key, {}).get("x-browser")
+        if not bkey or bkey == _BLOCK_OVERRIDE:
+            continue
+        out[bkey] = json.loads(json.dumps(value))
+    if "allow_override" in settings or "require_reason" in settings:
+        out[_BLOCK_OVERRIDE] = _block_override(
+            settings.get("allow_override", defaults["allow_override"]),
+            settings.get("require_reason", defaults["require_reason"]),
+        )
+    return dict(sorted(out.items()))
+
+
+_CHROME_KEEP = ("type", "title", "description", "enum", "items", "properties")
+
+
+def _to_chrome(node: dict) -> dict:
+    """A JSON-Schema node reduced to what Chrome's managed-storage schema accepts."""
+    out: dict[str, Any] = {}
+    for k in _CHROME_KEEP:
+        if k not in node:
+            continue
+        v = node[k]
+        if k == "items":
+            v = _to_chrome(v)
+        elif k == "properties":
+            v = {pk: _to_chrome(pv) for pk, pv in v.items()}
+        out[k] = v
+    if isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = _to_chrome(node["additionalProperties"])
+    if node.get("type") == "integer":  # Chrome: minimum/maximum on integers only
+        for k in ("minimum", "maximum"):
+            if k in node:
+                out[k] = node[k]
+    if "default" in node:
+        out["description"] = (out.get("description", "") + f" Default: {json.dumps(node['default'])}.").strip()
+    return out
+
+
+def browser_managed_schema() -> dict:
+    """extension/managed_schema.json, generated from settings_schema.json."""
+    schema = settings_schema()
+    props = schema["properties"]
+    out_props: dict[str, Any] = {}
+    for key, node in props.items():
+        bkey = node.get("x-browser")
+        if not bkey:
+            continue
+        if bkey == _BLOCK_OVERRIDE:
+            if bkey in out_props:
+                continue
+            d = setting_defaults()
+            out_props[bkey] = {
+                "type": "string",
+                "title": "Posting a blocked post anyway",
+                "description": "never: a blocked post cannot be posted until edited; reason: the officer may post "
+                "anyway after giving a reason; allow: the officer may post anyway. Comes from allow_override and "
+                "require_reason of the machine policy. Default: "
+                + json.dumps(_block_override(d["allow_override"], d["require_reason"]))
+                + ".",
+                "enum": ["allow", "reason", "never"],
+            }
+            continue
+        n = _to_chrome(node)
+        n["description"] = (n.get("description", "") + f" (machine policy key: {key})").strip()
+        out_props[bkey] = n
+    return {
+        "type": "object",
+        "description": "Conduct Guard settings an IT department can lock. GENERATED from "
+        "backend/conduct_guard/settings_schema.json by scripts/gen_managed_schema.py; edit that file instead.",
+        "properties": dict(sorted(out_props.items())),
+    }

@@ -1,0 +1,531 @@
+"""The IT deployment kit: everything an IT department needs to push Conduct Guard.
+
+``conduct-guard itkit --out DIR --key KEY.pem --update-url URL [--policy FILE]`` writes::
+
+    DIR/
+      README-IT.md                         step by step (Intune, GPO, Jamf, Linux), ids filled in
+      kit.json                             ids, version, update URL, sha256 of every file
+      managed_settings.json                the extension's managed settings (from the policy)
+      host/                                copy to the web server at URL
+        update.xml                         Chrome/Edge update manifest (gupdate)
+        conduct-guard-VERSION.crx          CRX3 signed with KEY.pem
+        updates.json                       Firefox update manifest
+        conduct-guard-VERSION.xpi          Firefox package (sign it on AMO as unlisted, see README)
+      packages/
+        conduct-guard-VERSION-chrome.zip   for a private Chrome Web Store / Edge Add-ons listing
+        conduct-guard-VERSION-firefox.zip  for AMO (unlisted) signing
+      policies/
+        chrome/conduct-guard.json          Linux: /etc/opt/chrome/policies/managed/, /etc/chromium/policies/managed/
+        chrome/conduct-guard.reg           Windows (GPO / Intune)
+        chrome/conduct-guard.mobileconfig  macOS (Jamf / Intune)
+        edge/...                           the same for Microsoft Edge
+        firefox/policies.json              Firefox (all OSes)
+      service/
+        policy.json                        the machine policy for the local service
+        autostart/                         machine-wide autostart: .reg, LaunchAgent plist, .desktop
+
+The browser's managed settings and the machine policy are computed from the same validated
+settings (settings_schema.json), so they cannot disagree.
+
+CRX3 is implemented here with ``cryptography`` (RSA PKCS#1 v1.5 / SHA-256) and a hand-written
+protobuf header; see https://chromium.googlesource.com/chromium/src/+/main/components/crx_file/crx3.proto
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import plistlib
+import struct
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+from xml.sax.saxutils import quoteattr
+
+from .machine_policy import (
+    browser_managed_values,
+    load_machine_policy,
+)
+
+CRX_MAGIC = b"Cr24"
+CRX_VERSION = 3
+SIGNED_DATA_PREFIX = b"CRX3 SignedData\x00"
+FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+EXCLUDE_NAMES = {".DS_Store", "Thumbs.db", "node_modules", "tests", "__pycache__", ".git"}
+
+__all__ = [
+    "KitError",
+    "build_kit",
+    "crx3_pack",
+    "crx3_parse",
+    "extension_id",
+    "load_or_create_key",
+    "zip_extension",
+]
+
+
+class KitError(RuntimeError):
+    pass
+
+
+# --------------------------------------------------------------------------- keys and ids
+
+
+def load_or_create_key(path: Path, create: bool = False):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise KitError(f"{path}: key file not found (pass --new-key to create one, and keep it safe)")
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        os.chmod(path, 0o600)
+        return key
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as e:
+        raise KitError(f"{path}: not an unencrypted PEM private key ({e})") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise KitError(f"{path}: the CRX key must be an RSA key")
+    if key.key_size < 2048:
+        raise KitError(f"{path}: the RSA key has {key.key_size} bits; Chrome needs 2048 or more")
+    return key
+
+
+def public_key_der(key) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def crx_id_bytes(pub_der: bytes) -> bytes:
+    return hashlib.sha256(pub_der).digest()[:16]
+
+
+def extension_id(pub_der: bytes) -> str:
+    """Chrome's extension id: the first 128 bits of SHA-256(public key), hex digits mapped to a-p."""
+    return "".join(chr(ord("a") + int(c, 16)) for c in crx_id_bytes(pub_der).hex())
+
+
+def extension_id_from_manifest_key(key_b64: str) -> str:
+    return extension_id(base64.b64decode(key_b64))
+
+
+# --------------------------------------------------------------------------- protobuf (just enough)
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _field_bytes(number: int, value: bytes) -> bytes:
+    return _varint((number << 3) | 2) + _varint(len(value)) + value
+
+
+def _read_varint(buf: bytes, i: int) -> tuple[int, int]:
+    shift = n = 0
+    while True:
+        if i >= len(buf):
+            raise ValueError("truncated varint")
+        b = buf[i]
+        i += 1
+        n |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return n, i
+        shift += 7
+
+
+def _parse_fields(buf: bytes) -> list[tuple[int, bytes]]:
+    out, i = [], 0
+    while i < len(buf):
+        tag, i = _read_varint(buf, i)
+        number, wire = tag >> 3, tag & 7
+        if wire != 2:
+            raise ValueError(f"unexpected wire type {wire} for field {number}")
+        ln, i = _read_varint(buf, i)
+        out.append((number, buf[i : i + ln]))
+        i += ln
+    if i != len(buf):
+        raise ValueError("truncated field")
+    return out
+
+
+# --------------------------------------------------------------------------- CRX3
+
+
+def crx3_pack(zip_bytes: bytes, key) -> bytes:
+    """A CRX3 file for ``zip_bytes`` signed with the RSA ``key``."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    pub = public_key_der(key)
+    signed_data = _field_bytes(1, crx_id_bytes(pub))  # SignedData { crx_id = 1 }
+    to_sign = SIGNED_DATA_PREFIX + struct.pack("<I", len(signed_data)) + signed_data + zip_bytes
+    signature = key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
+    proof = _field_bytes(1, pub) + _field_bytes(2, signature)  # AsymmetricKeyProof
+    header = _field_bytes(2, proof) + _field_bytes(10000, signed_data)  # CrxFileHeader
+    return CRX_MAGIC + struct.pack("<II", CRX_VERSION, len(header)) + header + zip_bytes
+
+
+def crx3_parse(data: bytes, verify: bool = True) -> dict:
+    """Read (and verify) a CRX3: returns {'id', 'public_key', 'zip'}. Raises ValueError."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    if data[:4] != CRX_MAGIC:
+        raise ValueError("not a CRX file")
+    version, hlen = struct.unpack("<II", data[4:12])
+    if version != 3:
+        raise ValueError(f"CRX version {version}, expected 3")
+    header = data[12 : 12 + hlen]
+    archive = data[12 + hlen :]
+    proofs, signed_data = [], None
+    for number, value in _parse_fields(header):
+        if number == 2:
+            f = dict(_parse_fields(value))
+            proofs.append((f.get(1, b""), f.get(2, b"")))
+        elif number == 10000:
+            signed_data = value
+    if signed_data is None or not proofs:
+        raise ValueError("CRX header lacks signed data or an RSA proof")
+    crx_id = dict(_parse_fields(signed_data)).get(1)
+    to_sign = SIGNED_DATA_PREFIX + struct.pack("<I", len(signed_data)) + signed_data + archive
+    matching = [(pub, sig) for pub, sig in proofs if crx_id_bytes(pub) == crx_id]
+    if not matching:
+        raise ValueError("no proof matches the CRX id")
+    if verify:
+        for pub, sig in proofs:
+            serialization.load_der_public_key(pub).verify(sig, to_sign, padding.PKCS1v15(), hashes.SHA256())
+    return {"id": extension_id(matching[0][0]), "public_key": matching[0][0], "zip": archive}
+
+
+# --------------------------------------------------------------------------- packaging
+
+
+def _iter_files(root: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDE_NAMES and not d.startswith("."))
+        for name in sorted(filenames):
+            if name in EXCLUDE_NAMES or name.startswith("."):
+                continue
+            yield Path(dirpath) / name
+
+
+def zip_extension(ext_dir: Path, manifest: Mapping[str, Any]) -> bytes:
+    """A deterministic zip of the extension folder with ``manifest`` as its manifest.json."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("manifest.json", FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        z.writestr(info, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        for f in _iter_files(ext_dir):
+            rel = f.relative_to(ext_dir).as_posix()
+            if rel == "manifest.json":
+                continue
+            info = zipfile.ZipInfo(rel, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, f.read_bytes())
+    return buf.getvalue()
+
+
+def find_extension_dir(given: Path | None = None) -> Path:
+    candidates = [given] if given else [
+        Path(__file__).resolve().parents[2] / "extension",  # source checkout
+        Path(__file__).resolve().parent / "extension",  # installed with the package (if shipped)
+    ]
+    for c in candidates:
+        if c and (Path(c) / "manifest.json").is_file():
+            return Path(c)
+    raise KitError("extension folder with manifest.json not found (pass --extension-dir)")
+
+
+# --------------------------------------------------------------------------- policy files
+
+
+def _reg_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _reg_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return f"dword:{int(v):08x}"
+    if isinstance(v, int):
+        return f"dword:{v:08x}"
+    if isinstance(v, str):
+        return _reg_str(v)
+    return _reg_str(json.dumps(v, separators=(",", ":")))  # lists/objects as JSON strings
+
+
+def chromium_policy(ext_id: str, update_xml_url: str, managed: Mapping[str, Any]) -> dict:
+    return {
+        "ExtensionInstallForcelist": [f"{ext_id};{update_xml_url}"],
+        "ExtensionSettings": {
+            ext_id: {
+                "installation_mode": "force_installed",
+                "update_url": update_xml_url,
+                "toolbar_pin": "force_pinned",
+            }
+        },
+        "3rdparty": {"extensions": {ext_id: dict(managed)}},
+    }
+
+
+def chromium_reg(vendor_key: str, ext_id: str, update_xml_url: str, managed: Mapping[str, Any]) -> str:
+    base = f"HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\{vendor_key}"
+    settings = json.dumps(chromium_policy(ext_id, update_xml_url, managed)["ExtensionSettings"], separators=(",", ":"))
+    lines = [
+        "Windows Registry Editor Version 5.00",
+        "",
+        f"[{base}\\ExtensionInstallForcelist]",
+        f'"1"={_reg_str(f"{ext_id};{update_xml_url}")}',
+        "",
+        f"[{base}]",
+        f'"ExtensionSettings"={_reg_str(settings)}',
+        "",
+        f"[{base}\\3rdparty\\extensions\\{ext_id}\\policy]",
+    ]
+    lines += [f"{_reg_str(k)}={_reg_value(v)}" for k, v in managed.items()]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _payload(ptype: str, content: dict, org: str, ident: str) -> dict:
+    return {
+        "PayloadType": ptype,
+        "PayloadVersion": 1,
+        "PayloadIdentifier": ident,
+        "PayloadUUID": str(uuid.uuid5(uuid.NAMESPACE_URL, ident)).upper(),
+        "PayloadDisplayName": ptype,
+        "PayloadOrganization": org,
+        "PayloadEnabled": True,
+        **content,
+    }
+
+
+def chromium_mobileconfig(domain: str, name: str, ext_id: str, update_xml_url: str,
+                          managed: Mapping[str, Any], org: str = "Conduct Guard") -> bytes:
+    pol = chromium_policy(ext_id, update_xml_url, managed)
+    ident = f"org.conductguard.{domain}"
+    payloads = [
+        _payload(domain, {"ExtensionInstallForcelist": pol["ExtensionInstallForcelist"],
+                          "ExtensionSettings": pol["ExtensionSettings"]}, org, f"{ident}.browser"),
+        # macOS: an extension's managed storage is the preference domain <browser>.extensions.<id>
+        _payload(f"{domain}.extensions.{ext_id}", dict(managed), org, f"{ident}.extension"),
+    ]
+    profile = {
+        "PayloadType": "Configuration",
+        "PayloadVersion": 1,
+        "PayloadIdentifier": ident,
+        "PayloadUUID": str(uuid.uuid5(uuid.NAMESPACE_URL, ident + ".profile")).upper(),
+        "PayloadDisplayName": f"Conduct Guard for {name}",
+        "PayloadDescription": f"Installs the Conduct Guard extension in {name} and locks its settings.",
+        "PayloadOrganization": org,
+        "PayloadScope": "System",
+        "PayloadRemovalDisallowed": True,
+        "PayloadContent": payloads,
+    }
+    return plistlib.dumps(profile, sort_keys=False)
+
+
+def firefox_policies(gecko_id: str, xpi_url: str, managed: Mapping[str, Any]) -> dict:
+    return {
+        "policies": {
+            "ExtensionSettings": {
+                gecko_id: {"installation_mode": "force_installed", "install_url": xpi_url}
+            },
+            "3rdparty": {"Extensions": {gecko_id: dict(managed)}},
+        }
+    }
+
+
+def gupdate_xml(ext_id: str, crx_url: str, version: str) -> str:
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        "<gupdate xmlns='http://www.google.com/update2/response' protocol='2.0'>\n"
+        f"  <app appid={quoteattr(ext_id)}>\n"
+        f"    <updatecheck codebase={quoteattr(crx_url)} version={quoteattr(version)} />\n"
+        "  </app>\n"
+        "</gupdate>\n"
+    )
+
+
+def firefox_updates(gecko_id: str, xpi_url: str, version: str, xpi_sha256: str) -> dict:
+    return {"addons": {gecko_id: {"updates": [
+        {"version": version, "update_link": xpi_url, "update_hash": f"sha256:{xpi_sha256}"}
+    ]}}}
+
+
+# --------------------------------------------------------------------------- the kit
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        # regedit reads .reg files as UTF-16LE with a BOM (what regedit itself exports)
+        data = ("\ufeff" + data).encode("utf-16-le") if path.suffix == ".reg" else data.encode("utf-8")
+    path.write_bytes(data)
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
+
+
+def _check_update_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise KitError(f"--update-url {url!r}: expected an http(s) URL of the folder that will host the kit's host/ files")
+    return url.rstrip("/") + "/"
+
+
+def build_kit(
+    out: Path,
+    key_path: Path,
+    update_url: str,
+    policy_path: Path | None = None,
+    extension_dir: Path | None = None,
+    create_key: bool = False,
+    force: bool = False,
+    org: str = "Conduct Guard",
+) -> dict:
+    out = Path(out)
+    base_url = _check_update_url(update_url)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise KitError(f"{out}: folder is not empty (pass --force to write into it)")
+    ext_dir = find_extension_dir(extension_dir)
+    try:
+        manifest = json.loads((ext_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise KitError(f"{ext_dir / 'manifest.json'}: cannot read ({e})") from None
+    version = str(manifest.get("version") or "0.0.0")
+    gecko_id = (manifest.get("browser_specific_settings", {}).get("gecko", {}) or {}).get("id")
+    if not gecko_id:
+        raise KitError(f"{ext_dir / 'manifest.json'}: browser_specific_settings.gecko.id is missing")
+
+    # ---- settings: one validated source for the machine policy and the browser policies
+    if policy_path is not None:
+        policy = load_machine_policy(policy_path)
+        if policy.path is None:
+            raise KitError(f"{policy_path}: not found")
+        settings = dict(policy.settings)
+    else:
+        settings = {}
+    key = load_or_create_key(key_path, create=create_key)
+    pub = public_key_der(key)
+    ext_id = extension_id(pub)
+    project_id = extension_id_from_manifest_key(manifest["key"]) if manifest.get("key") else None
+    # the service must accept the IT build's origin (chrome-extension://<ext_id>)
+    ids = list(settings.get("extension_ids", []))
+    if ext_id not in ids:
+        ids.append(ext_id)
+    settings["extension_ids"] = ids
+    managed = browser_managed_values(settings)
+    # the machine policy holds every setting (the service reads its own keys and shows all of
+    # them as locked on its status page); the browser policies hold the extension's share of it
+    service_policy = dict(settings)
+
+    crx_name = f"conduct-guard-{version}.crx"
+    xpi_name = f"conduct-guard-{version}.xpi"
+    update_xml_url = base_url + "update.xml"
+
+    # ---- Chrome/Edge: the CRX carries IT's public key; the store zip carries none
+    chrome_manifest = dict(manifest)
+    chrome_manifest["key"] = base64.b64encode(pub).decode("ascii")
+    chrome_manifest["update_url"] = update_xml_url
+    crx_zip = zip_extension(ext_dir, chrome_manifest)
+    crx = crx3_pack(crx_zip, key)
+    store_manifest = {k: v for k, v in manifest.items() if k not in ("key", "update_url")}
+    store_zip = zip_extension(ext_dir, store_manifest)
+
+    # ---- Firefox: self-hosted updates
+    ff_manifest = json.loads(json.dumps(store_manifest))
+    ff_manifest.setdefault("browser_specific_settings", {}).setdefault("gecko", {})["update_url"] = base_url + "updates.json"
+    xpi = zip_extension(ext_dir, ff_manifest)
+    xpi_sha = hashlib.sha256(xpi).hexdigest()
+
+    files: dict[str, bytes | str] = {
+        f"host/{crx_name}": crx,
+        "host/update.xml": gupdate_xml(ext_id, base_url + crx_name, version),
+        f"host/{xpi_name}": xpi,
+        "host/updates.json": _json(firefox_updates(gecko_id, base_url + xpi_name, version, xpi_sha)),
+        f"packages/conduct-guard-{version}-chrome.zip": store_zip,
+        f"packages/conduct-guard-{version}-firefox.zip": xpi,
+        "managed_settings.json": _json(managed),
+        "service/policy.json": _json(service_policy),
+        "policies/firefox/policies.json": _json(firefox_policies(gecko_id, base_url + xpi_name, managed)),
+    }
+    for browser, vendor, domain, name in (
+        ("chrome", "Google\\Chrome", "com.google.Chrome", "Google Chrome"),
+        ("edge", "Microsoft\\Edge", "com.microsoft.Edge", "Microsoft Edge"),
+    ):
+        files[f"policies/{browser}/conduct-guard.json"] = _json(chromium_policy(ext_id, update_xml_url, managed))
+        files[f"policies/{browser}/conduct-guard.reg"] = chromium_reg(vendor, ext_id, update_xml_url, managed)
+        files[f"policies/{browser}/conduct-guard.mobileconfig"] = chromium_mobileconfig(
+            domain, name, ext_id, update_xml_url, managed, org)
+
+    from . import autostart
+
+    files["service/autostart/conduct-guard-autostart.reg"] = autostart.reg_file(
+        autostart.default_command("win32"), machine=True)
+    files["service/autostart/org.conductguard.tray.plist"] = autostart.launch_agent_plist(
+        ["/usr/local/bin/conduct-guard", "tray"])
+    files["service/autostart/conduct-guard.desktop"] = autostart.desktop_entry(["conduct-guard", "tray"])
+
+    info = {
+        "version": version,
+        "chrome_id": ext_id,
+        "project_chrome_id": project_id,
+        "firefox_id": gecko_id,
+        "update_url": base_url,
+        "update_xml": update_xml_url,
+        "crx": base_url + crx_name,
+        "xpi": base_url + xpi_name,
+        "settings": settings,
+        "managed": managed,
+    }
+    files["README-IT.md"] = _readme(info)
+
+    out.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        _write(out / rel, data)
+    info["files"] = {rel: hashlib.sha256((out / rel).read_bytes()).hexdigest() for rel in sorted(files)}
+    _write(out / "kit.json", _json(info))
+    return info
+
+
+def _readme(info: dict) -> str:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "IT.md"
+    head = (
+        "# Conduct Guard IT kit\n\n"
+        f"- Version: {info['version']}\n"
+        f"- Chrome/Edge extension id (from your key): `{info['chrome_id']}`\n"
+        f"- Firefox extension id: `{info['firefox_id']}`\n"
+        f"- Host the files of `host/` at: {info['update_url']}\n"
+        f"- Chrome/Edge update manifest: {info['update_xml']}\n"
+        f"- Managed settings: `managed_settings.json` (browser) and `service/policy.json` (service), "
+        "both from the same policy.\n\n"
+    )
+    body = docs.read_text(encoding="utf-8") if docs.exists() else "See docs/IT.md in the Conduct Guard sources.\n"
+    return head + body
