@@ -370,6 +370,7 @@ def build_split(items, pools, rng, train: bool):
                 "hard_negative": bool(it["hard"] and not it["labels"]),
                 "spans": spans,
                 "_src": it["src"],
+                "group": "g-" + it["src"].replace(".txt:", "-"),
             })
     return rows
 
@@ -393,6 +394,10 @@ def finish(rows, prefix):
         d["country"] = r["country"]
         d["hard_negative"] = r["hard_negative"]
         d["spans"] = r["spans"]
+        if prefix == "tr":
+            # id of the hand-written original this row was expanded from: rows sharing a group are
+            # near-copies of one another and must stay on the same side of any validation split
+            d["group"] = r["group"]
         out.append(d)
     return out
 

@@ -21,6 +21,7 @@ CODE_MIXED = {"ur-Latn", "hi-Latn", "bn-Latn"}
 REGISTERS = {"tweet", "facebook", "linkedin", "whatsapp", "comment", "official_account"}
 COUNTRIES = {"PK", "IN", "BD"}
 KEYS = ["id", "text", "labels", "lang", "register", "country", "hard_negative", "spans"]
+TRAIN_KEYS = KEYS + ["group"]
 
 
 def load(name: str) -> list[dict]:
@@ -56,7 +57,8 @@ def test_schema(name, prefix):
     rows = load(name)
     ids = set()
     for r in rows:
-        assert set(r) <= set(KEYS) and set(KEYS) - {"spans"} <= set(r), r
+        keys = TRAIN_KEYS if prefix == "tr-" else KEYS
+        assert set(r) <= set(keys) and set(keys) - {"spans"} <= set(r), r
         assert isinstance(r["id"], str) and re.fullmatch(re.escape(prefix) + r"\d{6}", r["id"]), r["id"]
         assert r["id"] not in ids
         ids.add(r["id"])
@@ -81,6 +83,18 @@ def test_spans_inside_text_and_consistent(name):
             assert 0 <= s < e <= len(r["text"]), (r["id"], span)
             assert c in r["labels"], (r["id"], span)
             assert r["text"][s:e].strip() == r["text"][s:e], (r["id"], span)
+
+
+def test_train_groups(train):
+    """Every train row names the hand-written original it was expanded from; near-copies share labels."""
+    labels_of: dict[str, tuple] = {}
+    for r in train:
+        g = r["group"]
+        assert isinstance(g, str) and re.fullmatch(r"g-[a-z0-9_]+-\d+", g), g
+        assert labels_of.setdefault(g, tuple(r["labels"])) == tuple(r["labels"]), (g, r["id"])
+    assert len(labels_of) >= 600
+    # groups are much fewer than rows but not a handful
+    assert len(labels_of) < len(train)
 
 
 def test_sizes(train, test):
