@@ -143,6 +143,12 @@ def _model_status(app: Flask) -> dict:
         return {"status": "error" if err else "not loaded", "error": str(err) if err else None,
                 "name": None, "version": None}
     info = getattr(checker, "model_info", None)
+    if info is None:
+        scorer = getattr(checker, "scorer", None)
+        try:
+            info = scorer.model_public() if scorer is not None else None
+        except Exception:  # a broken scorer must not break the status page
+            info = None
     name = getattr(info, "name", None) if info is not None else None
     version = getattr(info, "version", None) if info is not None else None
     if isinstance(info, dict):
@@ -153,7 +159,7 @@ def _model_status(app: Flask) -> dict:
 
 def _pack_id(app: Flask, settings: dict) -> str | None:
     checker = app.extensions.get("conduct_guard")
-    pid = getattr(checker, "pack_id", None) if checker is not None else None
+    pid = (getattr(checker, "pack_id", None) or getattr(checker, "default_pack", None)) if checker is not None else None
     return pid or settings.get("pack") or app.config.get("CG_PACK")
 
 
@@ -162,6 +168,21 @@ def _public_value(key: str, value: Any) -> Any:
     if key == "org_terms" and isinstance(value, list):
         return f"{len(value)} term(s)"
     return value
+
+
+def _machine_policy_path(app: Flask) -> str | None:
+    p = app.config.get("CG_MACHINE_POLICY_PATH")
+    if p:
+        return str(p)
+    try:
+        from pathlib import Path
+
+        from .machine_policy import default_policy_path
+
+        d = default_policy_path()
+        return f"{d}" if Path(str(d)).exists() else f"{d} (not present)"
+    except Exception:
+        return None
 
 
 def status_dict(app: Flask) -> dict:
@@ -188,7 +209,7 @@ def status_dict(app: Flask) -> dict:
         "locked": {
             k: {"value": _public_value(k, settings.get(k)), "source": src} for k, src in sorted(locked.items())
         },
-        "machine_policy": app.config.get("CG_MACHINE_POLICY_PATH"),
+        "machine_policy": _machine_policy_path(app),
         "today": get_stats(app).snapshot(),
     }
 
