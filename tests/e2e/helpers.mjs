@@ -1,0 +1,113 @@
+// Shared setup for the E2E tests: fake sites, the real service, a browser with the extension.
+import net from 'node:net';
+import { startSites } from './sites.mjs';
+import { startService, freePort } from './service.mjs';
+import { launch } from './browsers.mjs';
+
+export const VIOLATING = 'Sharing the draft summary of the cabinet meeting before approval: F.No. 14/04/2021-D-II, transfers of 12 DCs next week';
+export const BENIGN = 'Eid Mubarak to all my colleagues and their families!';
+export const SHOTS = process.env.CG_SCREENSHOTS || '/tmp';
+
+export const DEFAULT_PORT = 47814;
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The extension's default service address is 127.0.0.1:47814. Firefox's WebDriver BiDi cannot
+ * open moz-extension:// pages to change settings, so Firefox runs need that port free;
+ * Chromium moves to a free port through the settings when 47814 is taken.
+ */
+export async function setup(browserName) {
+  const sites = await startSites();
+  let port = DEFAULT_PORT;
+  if (!(await portFree(DEFAULT_PORT))) {
+    if (browserName === 'firefox') throw new Error(`port ${DEFAULT_PORT} is busy: the Firefox E2E run needs it (the extension's default)`);
+    port = await freePort();
+  }
+  const service = await startService(port);
+  const browser = await launch(browserName, { proxyPort: sites.proxyPort });
+  if (port !== DEFAULT_PORT) {
+    await browser.inExtension((url) => chrome.storage.sync.set({ 'cg.settings': { serviceUrl: url } }), service.url);
+  }
+  return {
+    sites, service, browser,
+    async teardown() {
+      await browser.close().catch(() => {});
+      await service.stop().catch(() => {});
+      await sites.close().catch(() => {});
+    },
+  };
+}
+
+// ---- page-side probes (strings so they run the same in both drivers) ----
+const DEEP = `function deep(selector) {
+  const roots = [document];
+  while (roots.length) {
+    const root = roots.shift();
+    const hit = root.querySelector(selector);
+    if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  return null;
+}`;
+
+export async function stateOf(page, selector, frame) {
+  return page.evaluate(`(${DEEP})(${JSON.stringify(selector)})?.getAttribute('data-cg-state') ?? null`, undefined, frame);
+}
+
+export async function waitState(page, selector, pattern, timeout = 15000, frame) {
+  const src = `(() => { const s = (${DEEP})(${JSON.stringify(selector)})?.getAttribute('data-cg-state');
+    return s && new RegExp(${JSON.stringify(pattern.source)}).test(s) ? s : false; })()`;
+  try {
+    return await page.waitFor(new Function(`return ${src}`), undefined, timeout, frame);
+  } catch (e) {
+    throw new Error(`state of ${selector} never matched ${pattern} (last: ${await stateOf(page, selector, frame)})`);
+  }
+}
+
+export async function exists(page, selector, frame) {
+  return page.evaluate(`!!(${DEEP})(${JSON.stringify(selector)})`, undefined, frame);
+}
+
+export async function waitExists(page, selector, timeout = 8000, frame) {
+  const fn = new Function(`return !!(${DEEP})(${JSON.stringify(selector)})`);
+  try {
+    await page.waitFor(fn, undefined, timeout, frame);
+  } catch (_) {
+    throw new Error(`${selector} never appeared`);
+  }
+}
+
+export async function waitGone(page, selector, timeout = 8000) {
+  const fn = new Function(`return !(${DEEP})(${JSON.stringify(selector)})`);
+  await page.waitFor(fn, undefined, timeout);
+}
+
+export async function textOf(page, selector, frame) {
+  return page.evaluate(`(${DEEP})(${JSON.stringify(selector)})?.textContent ?? null`, undefined, frame);
+}
+
+export const posts = (page) => page.evaluate(() => window.__posts);
+export const editorText = (page, frame) => page.evaluate(() => window.__editorText(), undefined, frame);
+
+/** Answer the held-post dialog with "post anyway", giving a reason when the policy asks. */
+export async function postAnyway(page) {
+  await waitExists(page, '[data-cg-action="post-anyway"]');
+  if (await exists(page, '[data-cg-reason]')) {
+    await page.focus('[data-cg-reason]');
+    await page.type('Published in the gazette today', 0);
+  }
+  await page.click('[data-cg-action="post-anyway"]');
+  await waitGone(page, '[data-cg-dialog]');
+}
+
+export async function typeInto(page, selector, text, frame) {
+  await page.focus(selector, frame);
+  await page.type(text, 0);
+}

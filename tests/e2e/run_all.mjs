@@ -1,0 +1,22 @@
+// Runs the E2E suite once per browser (sequentially: the machine may have 2 cores).
+// A browser whose binary is absent is skipped with a message; anything else failing fails.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { browserAvailable, BINARIES } from './browsers.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['chromium', 'firefox'];
+let failed = false;
+for (const name of wanted) {
+  if (!browserAvailable(name)) {
+    console.log(`# SKIP ${name} end-to-end tests: ${BINARIES[name]} not found (apt-get install ${name === 'firefox' ? 'firefox-esr' : 'chromium'})`);
+    continue;
+  }
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000',
+    path.join(HERE, 'extension.e2e.mjs')], { stdio: 'inherit', env: { ...process.env, CG_BROWSER: name } });
+  console.log(`# ${name} end-to-end: ${run.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (run.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
