@@ -32,6 +32,7 @@
       const { text: capped } = CG.textMap.capText(text, CG.SERVICE_TEXT_LIMIT);
       const reply = await CG.service.check(settings, { text: capped, site, account: CG.settings.accountFor(settings, site) });
       await rememberOnline(!reply.offline || !!reply.error);
+      if (reply.ok) reply.policy = await servicePolicy(settings);
       return reply;
     },
 
@@ -111,6 +112,22 @@
       return { ok: true, counters: await readLocal(KEYS.counters, {}), fieldOptOut: await readLocal(KEYS.fieldOptOut, {}) };
     },
   };
+
+  /**
+   * The machine policy IT set in the service (GET /v1/health `policy`), cached for a minute in
+   * storage.session: it can only make the extension stricter (see effectivePolicy in content).
+   */
+  async function servicePolicy(settings) {
+    const key = 'cg.servicePolicy';
+    try {
+      const cached = (await api.storage.session.get(key))[key];
+      if (cached && Date.now() - cached.at < 60000) return cached.policy;
+    } catch (_) { /* no storage.session */ }
+    const status = await CG.service.health(settings);
+    const policy = (status.online && status.health.policy) || null;
+    try { await api.storage.session.set({ [key]: { at: Date.now(), policy } }); } catch (_) { /* ignore */ }
+    return policy;
+  }
 
   /** Remember the last known service state in session storage (for the toolbar badge). */
   async function rememberOnline(online) {

@@ -143,7 +143,7 @@
     needsLook() {
       if (this.state === 'paused') return false;
       if (FLAGGED.has(this.state) || this.state === 'checking') return true;
-      return this.state === 'offline' && this.page.config.settings.failClosed;
+      return this.state === 'offline' && this.page.effectivePolicy().failClosed;
     }
 
     /** Hold a post: resolves true when it may go. */
@@ -154,7 +154,7 @@
       }
       const state = this.state;
       if (state === 'offline') {
-        if (!this.page.config.settings.failClosed) return true;
+        if (!this.page.effectivePolicy().failClosed) return true;
       } else if (!FLAGGED.has(state)) {
         return true;
       }
@@ -162,7 +162,7 @@
       const answer = await CG.showPostDialog(this.box.ownerDocument, {
         verdict: state,
         findings,
-        overridePolicy: this.page.config.settings.blockOverride,
+        overridePolicy: this.page.effectivePolicy().blockOverride,
         dark: CG.isDarkBehind(this.box),
       });
       if (answer.action === 'post') {

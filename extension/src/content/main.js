@@ -19,9 +19,19 @@
   const page = {
     get config() { return config; },
     get site() { return site; },
+    servicePolicy: null,
+    /** Extension settings made stricter by the service's machine policy, never looser. */
+    effectivePolicy() {
+      const p = page.servicePolicy || {};
+      let blockOverride = config.settings.blockOverride;
+      if (p.allow_override === false) blockOverride = 'never';
+      else if (p.require_reason === true && blockOverride === 'allow') blockOverride = 'reason';
+      return { blockOverride, failClosed: config.settings.failClosed || p.fail_closed === true };
+    },
     isPaused: () => CG.settings.isPaused(config.pause, site, Date.now()),
     async send(text) {
       const reply = await send({ kind: CG.MSG.CHECK_TEXT, text, site });
+      if (reply && reply.ok) page.servicePolicy = reply.policy || null;
       return reply && reply.ok ? { result: reply.result } : { offline: true };
     },
     event(event, categories) {
