@@ -1,0 +1,469 @@
+"""The tray icon: ``conduct-guard tray`` (what autostart runs at login).
+
+The local service runs in this same process, in a thread beside the tray loop (the tray loop
+must own the main thread on macOS). The icon shows the state:
+
+- green: running;  amber: paused;  red: service error (port taken, model missing or broken,
+  bad machine policy). An error never ends the process silently: the icon turns red and its menu
+  says what is wrong and where the log is.
+
+Menu: the state line, Pause 15 minutes / Pause 1 hour / Resume (unless IT turned pausing off),
+Policy pack (unless IT locked it), Open status page, Open log folder, Quit.
+
+The log (rotating, under the user log folder) records states and errors, never any post text.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import logging.handlers
+import os
+import subprocess
+import sys
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Any, Callable
+
+log = logging.getLogger("conduct_guard.tray")
+
+DEFAULT_PORT = 47814
+COLOURS = {"running": (26, 127, 55), "paused": (212, 160, 23), "error": (207, 34, 46), "starting": (110, 119, 129)}
+PAUSE_CHOICES = ((15, "Pause for 15 minutes"), (60, "Pause for 1 hour"))
+
+__all__ = ["TrayController", "icon_image", "run_tray", "main", "setup_logging", "log_dir"]
+
+
+# --------------------------------------------------------------------------- logging
+
+
+def log_dir() -> Path:
+    env = os.environ.get("CONDUCT_GUARD_LOG_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("conduct-guard", appauthor=False))
+
+
+def setup_logging(folder: Path | None = None, retention_days: int = 30) -> Path:
+    """A rotating log file (1 MB x 5) in the user log folder; returns its path."""
+    folder = Path(folder) if folder is not None else log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "conduct-guard.log"
+    root = logging.getLogger("conduct_guard")
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) and Path(h.baseFilename) == path
+               for h in root.handlers):
+        h = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(h)
+        root.setLevel(logging.INFO)
+    # old rotated logs beyond the retention period go
+    cutoff = time.time() - max(0, retention_days) * 86400
+    for f in folder.glob("conduct-guard.log.*"):
+        try:
+            if f.stat().st_mtime < cutoff:
+                f.unlink()
+        except OSError:
+            pass
+    return path
+
+
+# --------------------------------------------------------------------------- icons
+
+
+def icon_image(state: str, size: int = 64):
+    """A round badge in the state's colour with a white mark (tick, pause bars or !)."""
+    from PIL import Image, ImageDraw
+
+    colour = COLOURS.get(state, COLOURS["starting"])
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    m = size // 16
+    d.ellipse((m, m, size - m, size - m), fill=colour + (255,))
+    w = max(2, size // 10)
+    s = size / 64
+    white = (255, 255, 255, 255)
+    if state == "running":
+        d.line([(18 * s, 33 * s), (28 * s, 43 * s), (46 * s, 22 * s)], fill=white, width=w, joint="curve")
+    elif state == "paused":
+        d.rectangle((22 * s, 19 * s, 29 * s, 45 * s), fill=white)
+        d.rectangle((35 * s, 19 * s, 42 * s, 45 * s), fill=white)
+    elif state == "error":
+        d.rectangle((29 * s, 14 * s, 35 * s, 38 * s), fill=white)
+        d.ellipse((28 * s, 42 * s, 36 * s, 50 * s), fill=white)
+    else:
+        d.ellipse((28 * s, 28 * s, 36 * s, 36 * s), fill=white)
+    return img
+
+
+# --------------------------------------------------------------------------- controller
+
+
+def _open_folder(path: Path) -> None:
+    path = str(path)
+    if sys.platform.startswith("win"):
+        os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606
+    elif sys.platform == "darwin":
+        subprocess.Popen(["open", path])
+    else:
+        subprocess.Popen(["xdg-open", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _default_app_factory():
+    from .app import create_app
+
+    return create_app()
+
+
+def _default_server_factory(app, host, port):
+    from .server import make_server
+
+    return make_server(app, host, port)
+
+
+def _explain(exc: BaseException, port: int) -> str:
+    """One sentence an officer (or the helpdesk) understands."""
+    if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1), 10048):
+        return (f"Port {port} is already in use by another program (perhaps another copy of Conduct Guard). "
+                "Close it, then choose Retry.")
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, 10013):
+        return f"Conduct Guard is not allowed to listen on port {port}."
+    text = str(exc) or exc.__class__.__name__
+    low = text.lower()
+    if "model" in low or ".onnx" in low or "tokenizer" in low or "sha256" in low:
+        return f"The checking model is missing or damaged: {text}. Reinstall Conduct Guard."
+    if "policy" in low:
+        return f"The machine policy set by IT is not valid: {text}"
+    return f"The checking service could not start: {text}"
+
+
+class TrayController:
+    """Owns the app and the server thread; everything the menu does goes through here."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        app_factory: Callable[[], Any] = _default_app_factory,
+        server_factory: Callable[[Any, str, int], Any] = _default_server_factory,
+        url_opener: Callable[[str], Any] = webbrowser.open,
+        folder_opener: Callable[[Path], Any] = _open_folder,
+        log_file: Path | None = None,
+    ):
+        self.host, self.port = host, int(port or DEFAULT_PORT)
+        self.app_factory, self.server_factory = app_factory, server_factory
+        self.url_opener, self.folder_opener = url_opener, folder_opener
+        self.log_file = log_file
+        self.app = None
+        self.server = None
+        self.thread: threading.Thread | None = None
+        self.error: str | None = None
+        self.icon = None
+        self._stop = threading.Event()
+        self._shown_state: str | None = None
+
+    # ---------------------------------------------------------------- service
+
+    def start(self) -> bool:
+        """Create the app and start serving in a thread. On failure: error state, never an exit."""
+        self.error = None
+        try:
+            if self.app is None:
+                self.app = self.app_factory()
+                self.app.config["CG_LOG_FILE"] = str(self.log_file) if self.log_file else None
+                self.app.config.setdefault("CG_STARTED_AT", time.time())
+        except Exception as exc:  # noqa: BLE001 - every failure must become a visible state
+            self.error = _explain(exc, self.port)
+            log.error("service did not start: %s", self.error)
+            return False
+        try:
+            self.server = self.server_factory(self.app, self.host, self.port)
+        except Exception as exc:  # noqa: BLE001
+            self.error = _explain(exc, self.port)
+            log.error("service did not start: %s", self.error)
+            return False
+        self.thread = threading.Thread(target=self._serve, name="conduct-guard-service", daemon=True)
+        self.thread.start()
+        log.info("service listening on http://%s:%d", self.host, self.port)
+        return True
+
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except Exception as exc:  # noqa: BLE001
+            if not self._stop.is_set():
+                self.error = _explain(exc, self.port)
+                log.exception("service stopped: %s", self.error)
+                self.refresh()
+
+    def retry(self) -> None:
+        log.info("retrying")
+        self.start()
+        self.refresh()
+
+    @property
+    def state(self) -> str:
+        if self.error:
+            return "error"
+        if self.app is None or self.server is None:
+            return "starting"
+        from .status import is_paused
+
+        return "paused" if is_paused(self.app) else "running"
+
+    def status_line(self) -> str:
+        st = self.state
+        if st == "error":
+            return "Conduct Guard: not working (see below)"
+        if st == "paused":
+            until = self.app.config.get("CG_PAUSED_UNTIL")
+            return "Conduct Guard: paused until " + time.strftime("%H:%M", time.localtime(until))
+        if st == "running":
+            return f"Conduct Guard: checking (pack {self.current_pack()})"
+        return "Conduct Guard: starting"
+
+    # ---------------------------------------------------------------- actions
+
+    def pause_allowed(self) -> bool:
+        if self.app is None:
+            return False
+        from .status import pause_allowed
+
+        return pause_allowed(self.app)
+
+    def pause(self, minutes: int) -> None:
+        from .status import pause
+
+        if self.app is None:
+            return
+        try:
+            pause(self.app, minutes)
+            log.info("paused for %d minutes from the tray", minutes)
+        except PermissionError as exc:
+            log.warning("%s", exc)
+        self.refresh()
+
+    def resume(self) -> None:
+        from .status import resume
+
+        if self.app is not None:
+            resume(self.app)
+            log.info("resumed from the tray")
+        self.refresh()
+
+    def packs(self) -> list[str]:
+        checker = self.app.extensions.get("conduct_guard") if self.app is not None else None
+        return sorted(getattr(checker, "packs", {}) or {})
+
+    def current_pack(self) -> str | None:
+        if self.app is None:
+            return None
+        checker = self.app.extensions.get("conduct_guard")
+        return getattr(checker, "default_pack", None) or self.app.config.get("CG_PACK")
+
+    def pack_locked(self) -> bool:
+        return self.app is not None and "pack" in (self.app.config.get("CG_LOCKED") or {})
+
+    def set_pack(self, pack_id: str) -> None:
+        if self.app is None or self.pack_locked() or pack_id not in self.packs():
+            return
+        checker = self.app.extensions.get("conduct_guard")
+        checker.default_pack = pack_id
+        self.app.config["CG_PACK"] = pack_id
+        self._save_user_setting("pack", pack_id)
+        log.info("policy pack set to %s from the tray", pack_id)
+        self.refresh()
+
+    def _save_user_setting(self, key: str, value: Any) -> None:
+        import json
+
+        try:
+            from .config import default_config_file
+
+            path = default_config_file()
+            data = {}
+            if path.is_file():
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    data = {}
+            data[key] = value
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+            os.replace(tmp, path)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not save the user setting %s: %s", key, exc)
+
+    def status_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/status"
+
+    def open_status(self) -> None:
+        self.url_opener(self.status_url())
+
+    def open_logs(self) -> None:
+        folder = self.log_file.parent if self.log_file else log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder_opener(folder)
+
+    def stop_service(self) -> None:
+        self._stop.set()
+        if self.server is not None:
+            try:
+                self.server.close()
+            except Exception:  # noqa: BLE001
+                pass
+        stats = self.app.extensions.get("conduct_guard.stats") if self.app is not None else None
+        if stats is not None and hasattr(stats, "flush"):
+            stats.flush()
+
+    def quit(self) -> None:
+        log.info("quit from the tray")
+        self.stop_service()
+        if self.icon is not None:
+            self.icon.stop()
+
+    # ---------------------------------------------------------------- pystray glue
+
+    def menu(self):
+        from pystray import Menu, MenuItem as Item
+
+        def pack_items():
+            return [Item(pid, (lambda p: lambda icon, item: self.set_pack(p))(pid),
+                         checked=(lambda p: lambda item: self.current_pack() == p)(pid), radio=True)
+                    for pid in self.packs()] or [Item("(no packs)", None, enabled=False)]
+
+        return Menu(
+            Item(lambda item: self.status_line(), self._default_action, default=True),
+            Item(lambda item: self.error or "", None, enabled=False, visible=lambda item: bool(self.error)),
+            Item(lambda item: f"Log: {self.log_file}" if self.log_file else "Log: (none)", None, enabled=False,
+                 visible=lambda item: bool(self.error)),
+            Item("Retry", lambda icon, item: self.retry(), visible=lambda item: bool(self.error)),
+            Menu.SEPARATOR,
+            *[Item(label, (lambda m: lambda icon, item: self.pause(m))(minutes),
+                   visible=lambda item: self.state in ("running", "paused") and self.pause_allowed())
+              for minutes, label in PAUSE_CHOICES],
+            Item("Resume", lambda icon, item: self.resume(), visible=lambda item: self.state == "paused"),
+            Item("Policy pack", Menu(pack_items),
+                 visible=lambda item: self.state in ("running", "paused") and not self.pack_locked()),
+            Item(lambda item: f"Policy pack: {self.current_pack()} (set by IT)", None, enabled=False,
+                 visible=lambda item: self.state in ("running", "paused") and self.pack_locked()),
+            Menu.SEPARATOR,
+            Item("Open status page", lambda icon, item: self.open_status(),
+                 visible=lambda item: self.state != "error"),
+            Item("Open log folder", lambda icon, item: self.open_logs()),
+            Item("Quit", lambda icon, item: self.quit()),
+        )
+
+    def _default_action(self, icon=None, item=None) -> None:
+        """Clicking the icon: the status page, or the log folder while in error."""
+        if self.state == "error":
+            self.open_logs()
+        else:
+            self.open_status()
+
+    def refresh(self) -> None:
+        icon = self.icon
+        if icon is None:
+            return
+        st = self.state
+        if st != self._shown_state:
+            self._shown_state = st
+            icon.icon = icon_image(st)
+            icon.title = self.status_line()
+            log.info("state: %s", st)
+        try:
+            icon.update_menu()
+        except Exception:  # noqa: BLE001 - some backends have no menu
+            pass
+
+    def _ticker(self) -> None:
+        while not self._stop.wait(2.0):
+            self.refresh()  # pauses run out, the service may fail
+
+    def on_ready(self, icon) -> None:
+        icon.visible = True
+        _enable_clicks_on_xorg(icon)
+        self.refresh()
+        if self.error:
+            try:
+                icon.notify(self.error, "Conduct Guard is not working")
+            except Exception:  # noqa: BLE001
+                pass
+        threading.Thread(target=self._ticker, name="conduct-guard-tray-ticker", daemon=True).start()
+
+    def make_icon(self):
+        import pystray
+
+        self._shown_state = self.state
+        self.icon = pystray.Icon("conduct-guard", icon_image(self.state), self.status_line(), self.menu())
+        return self.icon
+
+
+def _enable_clicks_on_xorg(icon) -> None:
+    """pystray's plain-X backend (no GTK/AppIndicator) creates its tray window without
+    ButtonPressMask, so clicks never reach it; ask X for them so a click runs the default action."""
+    window = getattr(icon, "_window", None)
+    display = getattr(icon, "_display", None)
+    if window is None or display is None or not type(icon).__module__.endswith("_xorg"):
+        return
+    try:
+        import Xlib.X
+
+        window.change_attributes(
+            event_mask=Xlib.X.ExposureMask | Xlib.X.StructureNotifyMask | Xlib.X.ButtonPressMask)
+        display.flush()
+    except Exception:  # noqa: BLE001
+        log.debug("could not enable clicks on the X tray icon", exc_info=True)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def run_tray(host: str = "127.0.0.1", port: int | None = None) -> int:
+    retention = 30
+    try:
+        from .machine_policy import load_machine_policy
+
+        retention = int(load_machine_policy().settings.get("log_retention_days", 30))
+    except Exception:  # noqa: BLE001 - the controller reports a bad policy itself
+        pass
+    log_file = setup_logging(retention_days=retention)
+    ctl = TrayController(host=host, port=port, log_file=log_file)
+    ctl.start()
+    if ctl.error:
+        print(f"Conduct Guard: {ctl.error} (log: {log_file})", file=sys.stderr)
+    try:
+        icon = ctl.make_icon()
+        icon.run(setup=ctl.on_ready)  # blocks on the main thread until Quit
+    except Exception as exc:  # noqa: BLE001 - no tray host / no display
+        log.error("no tray icon: %s", exc)
+        print(f"Conduct Guard: cannot show a tray icon ({exc}); the service keeps running "
+              f"without one. Log: {log_file}", file=sys.stderr)
+        if ctl.thread is None:
+            return 1
+        try:
+            while ctl.thread.is_alive():
+                ctl.thread.join(1.0)
+        except KeyboardInterrupt:
+            pass
+    finally:
+        ctl.stop_service()
+    return 1 if ctl.error and ctl.thread is None else 0
+
+
+def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="conduct-guard-tray", description="Conduct Guard tray icon and service")
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=None)
+    a = ap.parse_args()
+    sys.exit(run_tray(a.host, a.port))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,375 @@
+"""The tray: service states, menu actions, error states; and a real icon under Xvfb + trayer.
+
+The Xvfb part needs Xvfb, trayer (a system-tray host; Debian 12 has no stalonetray), xdotool and
+ImageMagick's `import`. Its screenshots are kept in $CG_TRAY_SHOTS (default: a temp folder,
+printed) to be checked by eye.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+try:
+    import conduct_guard  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
+
+from conduct_guard import tray
+from conduct_guard.tray import COLOURS, TrayController, icon_image
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.loads(r.read())
+
+
+@pytest.fixture
+def make_ctl(fake_scorer, tmp_path):
+    made = []
+
+    def make(port=None, app_factory=None, **kw):
+        from conduct_guard.app import create_app
+
+        port = port or free_port()
+        opened = {"urls": [], "folders": []}
+        ctl = TrayController(
+            port=port,
+            app_factory=app_factory or (lambda: create_app({"CG_SCORER": fake_scorer,
+                                                            "CG_STATS_DIR": str(tmp_path / "stats")})),
+            url_opener=opened["urls"].append,
+            folder_opener=opened["folders"].append,
+            log_file=tmp_path / "logs" / "conduct-guard.log",
+            **kw,
+        )
+        ctl.opened = opened
+        made.append(ctl)
+        return ctl
+
+    yield make
+    for c in made:
+        c.stop_service()
+
+
+def test_icon_images_have_the_state_colours():
+    for state in ("running", "paused", "error"):
+        img = icon_image(state).convert("RGB")
+        assert img.getpixel((10, 32)) == COLOURS[state], state
+    assert icon_image("running").tobytes() != icon_image("paused").tobytes()
+
+
+def test_service_runs_beside_and_actions_change_its_state(make_ctl, tmp_path):
+    ctl = make_ctl()
+    assert ctl.start() and ctl.state == "running"
+    base = f"http://127.0.0.1:{ctl.port}"
+    assert get_json(base + "/v1/health")["status"] == "ok"
+    assert get_json(base + "/v1/health").get("paused") is False
+
+    ctl.pause(15)
+    assert ctl.state == "paused" and "paused until" in ctl.status_line()
+    assert get_json(base + "/v1/health")["paused"] is True
+    assert get_json(base + "/v1/status")["service"]["status"] == "paused"
+    ctl.resume()
+    assert ctl.state == "running" and get_json(base + "/v1/health")["paused"] is False
+
+    assert "pk-aiou" in ctl.packs()
+    ctl.set_pack("pk-aiou")
+    assert ctl.current_pack() == "pk-aiou"
+    assert get_json(base + "/v1/status")["pack"] == "pk-aiou"
+    saved = json.loads(Path(os.environ["CONDUCT_GUARD_CONFIG"]).read_text())
+    assert saved == {"pack": "pk-aiou"}
+    ctl.set_pack("no-such-pack")
+    assert ctl.current_pack() == "pk-aiou"
+
+    ctl.open_status()
+    assert ctl.opened["urls"] == [f"http://127.0.0.1:{ctl.port}/status"]
+    ctl.open_logs()
+    assert ctl.opened["folders"] == [tmp_path / "logs"]
+
+    ctl.quit()
+    time.sleep(0.3)
+    with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
+        get_json(base + "/v1/health")
+
+
+def test_port_taken_is_a_clear_error_not_an_exit(make_ctl):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        ctl = make_ctl(port=port)
+        assert ctl.start() is False
+        assert ctl.state == "error"
+        assert f"Port {port} is already in use" in ctl.error
+    # once the port is free, Retry works
+    ctl.retry()
+    assert ctl.state == "running"
+
+
+def test_model_missing_or_corrupt(make_ctl):
+    def broken():
+        raise FileNotFoundError("models/model.onnx: file not found")
+
+    ctl = make_ctl(app_factory=broken)
+    assert ctl.start() is False and ctl.state == "error"
+    assert "model is missing or damaged" in ctl.error and "model.onnx" in ctl.error
+    ctl2 = make_ctl(app_factory=lambda: (_ for _ in ()).throw(ValueError("models/model.json: sha256 mismatch")))
+    ctl2.start()
+    assert "missing or damaged" in ctl2.error
+
+
+def test_bad_machine_policy(make_ctl, tmp_path, monkeypatch):
+    pol = tmp_path / "policy.json"
+    pol.write_text('{"enforcement": "strict"}')
+    monkeypatch.setenv("CONDUCT_GUARD_MACHINE_POLICY", str(pol))
+    ctl = make_ctl()
+    assert ctl.start() is False
+    assert "policy" in ctl.error and "enforcement" in ctl.error and str(pol) in ctl.error
+
+
+def test_logging_to_a_rotating_file_without_text(tmp_path, make_ctl):
+    path = tray.setup_logging(tmp_path / "logs")
+    ctl = make_ctl()
+    ctl.start()
+    base = f"http://127.0.0.1:{ctl.port}"
+    req = urllib.request.Request(base + "/v1/check", data=json.dumps({"text": "the secret draft summary"}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=5).read()
+    ctl.pause(60)
+    ctl.resume()
+    for h in __import__("logging").getLogger("conduct_guard").handlers:
+        h.flush()
+    text = path.read_text()
+    assert "paused for 60 minutes" in text and "secret" not in text
+
+
+# ----------------------------------------------------------------- under X: menus and a real icon
+
+XVFB, TRAYER, XDOTOOL, IMPORT = (shutil.which(n) for n in ("Xvfb", "trayer", "xdotool", "import"))
+
+
+@pytest.fixture(scope="module")
+def xdisplay():
+    if not (XVFB and TRAYER and XDOTOOL and IMPORT):
+        pytest.skip("needs Xvfb, trayer, xdotool and ImageMagick import")
+    procs = []
+    for n in range(91, 120):
+        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
+            break
+    disp = f":{n}"
+    procs.append(subprocess.Popen([XVFB, disp, "-screen", "0", "640x120x24", "-nolisten", "tcp"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    env = {**os.environ, "DISPLAY": disp}
+    for _ in range(50):
+        if subprocess.run(["xdpyinfo"], env=env, capture_output=True).returncode == 0 if shutil.which("xdpyinfo") \
+                else os.path.exists(f"/tmp/.X11-unix/X{n}"):
+            break
+        time.sleep(0.1)
+    procs.append(subprocess.Popen([TRAYER, "--edge", "top", "--align", "left", "--widthtype", "pixel", "--width",
+                                   "200", "--heighttype", "pixel", "--height", "48", "--transparent", "false",
+                                   "--tint", "0xffffff", "--SetDockType", "true", "--expand", "false"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    time.sleep(1.0)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = disp
+    os.environ["PYSTRAY_BACKEND"] = "xorg"
+    shots = Path(os.environ.get("CG_TRAY_SHOTS") or tempfile.mkdtemp(prefix="cg-tray-shots-"))
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        yield {"display": disp, "env": env, "shots": shots}
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if old is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = old
+        print(f"\ntray screenshots: {shots}")
+
+
+def _menu_texts(ctl):
+    menu = ctl.menu()
+    return [i.text for i in menu.items if i.visible and i.text]
+
+
+def test_menu_follows_the_state(xdisplay, make_ctl, tmp_path, monkeypatch):
+    ctl = make_ctl()
+    ctl.start()
+    texts = _menu_texts(ctl)
+    assert texts[0].startswith("Conduct Guard: checking")
+    assert {"Pause for 15 minutes", "Pause for 1 hour", "Policy pack", "Open status page", "Open log folder",
+            "Quit"} <= set(texts)
+    assert "Resume" not in texts
+    ctl.pause(60)
+    assert "Resume" in _menu_texts(ctl)
+    # the menu's own action objects do the work
+    item = next(i for i in ctl.menu().items if i.text == "Resume")
+    item(None)
+    assert ctl.state == "running"
+    packs = next(i for i in ctl.menu().items if i.text == "Policy pack").submenu
+    next(i for i in packs.items if i.text == "pk-aiou")(None)
+    assert ctl.current_pack() == "pk-aiou"
+
+    # IT locks the pack and turns pausing off
+    pol = tmp_path / "policy.json"
+    pol.write_text(json.dumps({"pack": "pk-federal", "allow_pause": False}))
+    monkeypatch.setenv("CONDUCT_GUARD_MACHINE_POLICY", str(pol))
+    locked = make_ctl()
+    locked.start()
+    texts = _menu_texts(locked)
+    assert "Policy pack: pk-federal (set by IT)" in texts
+    assert "Policy pack" not in texts and "Pause for 15 minutes" not in texts
+    locked.set_pack("pk-aiou")
+    assert locked.current_pack() == "pk-federal"
+
+    # an error state says what is wrong and where the log is
+    bad = make_ctl(app_factory=lambda: (_ for _ in ()).throw(FileNotFoundError("models/model.onnx missing")))
+    bad.start()
+    texts = _menu_texts(bad)
+    assert any("model is missing" in t for t in texts)
+    assert any(t.startswith("Log: ") and "conduct-guard.log" in t for t in texts)
+    assert "Retry" in texts and "Quit" in texts and "Pause for 15 minutes" not in texts
+
+
+def _shot(xd, name):
+    from PIL import Image
+
+    path = xd["shots"] / name
+    subprocess.run([IMPORT, "-window", "root", str(path)], env=xd["env"], check=True, timeout=20)
+    return path, Image.open(path).convert("RGB")
+
+
+def _find_colour(img, colour, tol=8):
+    """Bounding box of the pixels of ``colour`` (the icon badge), or None."""
+    px = img.load()
+    xs, ys = [], []
+    for y in range(img.height):
+        for x in range(img.width):
+            p = px[x, y]
+            if all(abs(p[i] - colour[i]) <= tol for i in range(3)):
+                xs.append(x)
+                ys.append(y)
+    if len(xs) < 20:
+        return None
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_real_tray_icon_under_xvfb(xdisplay, make_ctl):
+    ctl = make_ctl()
+    ctl.start()
+    base = f"http://127.0.0.1:{ctl.port}"
+    result: dict = {}
+
+    def script(icon):
+        try:
+            ctl.on_ready(icon)
+            # 1. the icon appears in the tray, green
+            box = None
+            for _ in range(40):
+                path, img = _shot(xdisplay, "1-running.png")
+                box = _find_colour(img, COLOURS["running"])
+                if box:
+                    break
+                time.sleep(0.25)
+            result["running_box"] = box
+            # 2. a left click runs the default action: the status page
+            if box:
+                cx, cy = (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
+                subprocess.run([XDOTOOL, "mousemove", str(cx), str(cy), "click", "1"], env=xdisplay["env"], timeout=10)
+                for _ in range(20):
+                    if ctl.opened["urls"]:
+                        break
+                    time.sleep(0.2)
+            result["clicked"] = list(ctl.opened["urls"])
+            # 3. pause from the menu: the service reports paused, the icon turns amber
+            next(i for i in icon.menu.items if i.text == "Pause for 15 minutes")(icon)
+            result["health_paused"] = get_json(base + "/v1/health")["paused"]
+            time.sleep(0.5)
+            _, img = _shot(xdisplay, "2-paused.png")
+            result["paused_box"] = _find_colour(img, COLOURS["paused"])
+            # 4. resume
+            next(i for i in icon.menu.items if i.text == "Resume")(icon)
+            result["health_resumed"] = get_json(base + "/v1/health")["paused"]
+            time.sleep(0.5)
+            _, img = _shot(xdisplay, "3-resumed.png")
+            result["resumed_box"] = _find_colour(img, COLOURS["running"])
+        except Exception as e:  # noqa: BLE001
+            result["error"] = repr(e)
+        finally:
+            # 5. quit from the menu ends the tray loop and the service
+            next(i for i in icon.menu.items if i.text == "Quit")(icon)
+
+    icon = ctl.make_icon()
+    timer = threading.Timer(60, icon.stop)  # never hang the suite
+    timer.start()
+    try:
+        icon.run(setup=script)
+    finally:
+        timer.cancel()
+    assert "error" not in result, result
+    assert result["running_box"], "the green icon did not appear in the tray"
+    assert result["clicked"] == [f"http://127.0.0.1:{ctl.port}/status"]
+    assert result["health_paused"] is True and result["paused_box"]
+    assert result["health_resumed"] is False and result["resumed_box"]
+    time.sleep(0.3)
+    with pytest.raises(OSError):
+        get_json(base + "/v1/health")
+
+
+def test_error_icon_under_xvfb(xdisplay, tmp_path):
+    """The real entry point in its own process, with its port taken: a red icon and a clear
+    message on stderr and in the log, and the process stays up (no silent exit)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        env = {**os.environ, **xdisplay["env"], "PYSTRAY_BACKEND": "xorg",
+               "CONDUCT_GUARD_LOG_DIR": str(tmp_path / "logs"),
+               "PYTHONPATH": os.pathsep.join([str(Path(tray.__file__).resolve().parents[1]),
+                                              os.environ.get("PYTHONPATH", "")])}
+        proc = subprocess.Popen([sys.executable, "-m", "conduct_guard.tray", "--port", str(port)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        box = None
+        try:
+            for _ in range(120):
+                _, img = _shot(xdisplay, "4-error.png")
+                box = _find_colour(img, COLOURS["error"])
+                if box or proc.poll() is not None:
+                    break
+                time.sleep(0.25)
+            alive = proc.poll() is None
+        finally:
+            proc.terminate()
+            try:
+                _, err = proc.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, err = proc.communicate()
+    assert alive, f"the tray exited on an error: {err}"
+    assert box, "no red icon in the tray"
+    # the model may be absent in this checkout (then that is the error); else the port is
+    assert "Conduct Guard:" in err and ("already in use" in err or "model" in err), err
+    logtext = (tmp_path / "logs" / "conduct-guard.log").read_text()
+    assert "service did not start" in logtext
