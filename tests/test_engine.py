@@ -62,11 +62,11 @@ def test_long_text_is_scored_in_windows_not_cut(classifier):
 
 
 def test_violation_at_the_end_of_a_long_post_is_not_lost(classifier):
-    filler = "We had a long and pleasant day at the district sports gala with families and children " * 12
+    filler = "We had a long and pleasant day at the district sports gala with families and children. " * 12
     tail = "Attached is the confidential draft summary for cabinet, not yet approved, do not forward."
     alone = classifier.score(tail).overall
     both = classifier.score(filler + tail).overall
-    assert both.max() >= alone.max() - 1e-6
+    assert (both >= alone).all()
 
 
 def test_cache_makes_retyping_cheap(classifier, monkeypatch):
@@ -83,13 +83,21 @@ def test_cache_makes_retyping_cheap(classifier, monkeypatch):
     assert runs == []
 
 
-def test_batch_matches_single(classifier):
-    # int8 activations are quantised per run, so batch partners move a score by ~0.01 at most
-    texts = ["Eid Mubarak to everyone!", "Vote for our party, the only honest one.", "a", "🙂🙂"]
-    batch = classifier.probabilities(texts)
-    fresh = Classifier.from_model_dir(cache_size=0)
-    for row, text in zip(batch, texts):
-        assert abs(fresh.probabilities([text])[0] - row).max() < 0.03
+TEXTS = ["Eid Mubarak to everyone!", "Vote for our party, the only honest one.", "a", "🙂🙂",
+         "Forwarded as received: banks closed from Monday. Withdraw cash now."]
+
+
+def test_default_scores_do_not_depend_on_batch_partners(classifier):
+    together = Classifier.from_model_dir(cache_size=0).probabilities(TEXTS)
+    for row, text in zip(together, TEXTS):
+        assert (Classifier.from_model_dir(cache_size=0).probabilities([text])[0] == row).all()
+
+
+def test_batched_runs_stay_close_to_single(classifier):
+    # int8 activations are quantised per run, so batch partners move a score a little
+    batched = Classifier.from_model_dir(cache_size=0, batch_size=8).probabilities(TEXTS)
+    single = Classifier.from_model_dir(cache_size=0).probabilities(TEXTS)
+    assert abs(batched - single).max() < 0.08
 
 
 def test_odd_text_never_breaks_the_engine(classifier):

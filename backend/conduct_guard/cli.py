@@ -14,6 +14,7 @@ from .checker import ACCOUNTS, MAX_TEXT_CHARS, BadAccount, CheckRequest, Unknown
 from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
 from .policy import PackError
+from .scoring import BATCH_SIZE
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 USER_ERRORS = (ModelError, ConfigError, PackError, UnknownPack, BadAccount, OSError)
@@ -120,9 +121,11 @@ def _read_jsonl(stream: IO[str], packs) -> list[tuple[CheckRequest, Any]]:
               metavar="FILE", help="Check JSON lines ({\"text\", \"id\"?, \"site\"?, \"account\"?, \"pack\"?}); - for stdin.")
 @click.option("--account", type=click.Choice(ACCOUNTS), default="personal", show_default=True)
 @click.option("--site", metavar="HOST", help="Site the post is for, e.g. x.com.")
+@click.option("--batch-size", type=click.IntRange(1, 64), default=BATCH_SIZE, show_default=True,
+              help="Chunks per model run with --jsonl; 1 gives exactly the scores of single checks.")
 @pack_option
 @model_option
-def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | None,
+def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | None, batch_size: int,
           pack: str | None, model_dir: str | None) -> None:
     """Check TEXT (or stdin) and print the result as JSON; or many posts with --jsonl."""
     if text is not None and jsonl is not None:
@@ -137,6 +140,8 @@ def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | Non
         click.echo(_dump(checker.check(text, account=account, site=site)))
         return
     items = _read_jsonl(jsonl, checker.packs)
+    if hasattr(checker.scorer, "batch_size"):
+        checker.scorer.batch_size = batch_size
     for first in range(0, len(items), BATCH):
         batch = items[first:first + BATCH]
         results = checker.check_many([request for request, _ in batch])

@@ -22,9 +22,11 @@ from .segment import Chunk, split_chunks
 from .session import InferenceSession
 from .tokenize import TextEncoder
 
-# Measured on 2 cores, 1 thread: 8 texts a run is ~10% faster per text than one at a time, 32 is
-# slower (padding). int8 activations are quantised per run, so a text scored in a batch can differ
-# from the same text scored alone by about 0.01.
+# int8 activations are quantised per session run, over the whole batch, so a chunk scored beside
+# others can differ from the same chunk scored alone (measured: up to 0.05). One chunk a run keeps a
+# chunk's score a pure function of its text (and the cache exact); `check --jsonl` batches 8 a run
+# for throughput (measured on 2 cores, 1 thread: ~10% faster per text; 32 is slower from padding).
+SINGLE = 1
 BATCH_SIZE = 8
 
 
@@ -68,8 +70,9 @@ class _LRUCache:
 
 
 class Classifier:
-    def __init__(self, info: ModelInfo, threads: int = 1, cache_size: int = 4096):
+    def __init__(self, info: ModelInfo, threads: int = 1, cache_size: int = 4096, batch_size: int = SINGLE):
         self.info = info
+        self.batch_size = batch_size
         self.labels = info.labels
         self._encoder = TextEncoder(info.tokenizer_path, info.max_length)
         self._session = InferenceSession(info.model_path, info.output, threads)
@@ -77,9 +80,10 @@ class Classifier:
 
     @classmethod
     def from_model_dir(cls, directory: str | Path | None = None, model_file: str | None = None,
-                       threads: int = 1, cache_size: int = 4096, verify_checksum: bool = False) -> "Classifier":
+                       threads: int = 1, cache_size: int = 4096, verify_checksum: bool = False,
+                       batch_size: int = SINGLE) -> "Classifier":
         info = ModelInfo.load(directory or default_model_dir(), model_file, verify_checksum)
-        return cls(info, threads=threads, cache_size=cache_size)
+        return cls(info, threads=threads, cache_size=cache_size, batch_size=batch_size)
 
     def warm_up(self) -> None:
         """One pass so the first officer's check does not pay for lazy initialisation."""
@@ -94,8 +98,8 @@ class Classifier:
         encodings = self._encoder.encode(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         result = np.empty((len(texts), len(self.labels)), dtype=np.float32)
-        for first in range(0, len(order), BATCH_SIZE):
-            rows = order[first:first + BATCH_SIZE]
+        for first in range(0, len(order), self.batch_size):
+            rows = order[first:first + self.batch_size]
             logits = self._session.run(self._encoder.features([encodings[i] for i in rows]))
             if self.info.activation == "sigmoid":
                 logits = 1.0 / (1.0 + np.exp(-logits))
