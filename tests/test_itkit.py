@@ -301,3 +301,10 @@ def test_cli(tmp_path, ext_dir):
                                        "--update-url", "https://h/cg", "--policy", str(pol),
                                        "--extension-dir", str(ext_dir)])
     assert r.exit_code != 0 and "sites[0]" in r.output and str(pol) in r.output
+
+
+def test_http_update_url_warns_and_leaves_firefox_without_update_url(tmp_path, key_path, ext_dir):
+    info = itkit.build_kit(tmp_path / "k", key_path, "http://127.0.0.1:8080/cg", None, ext_dir)
+    assert info["warnings"] and "https" in info["warnings"][0]
+    xpi = zipfile.ZipFile(tmp_path / f"k/host/conduct-guard-{info['version']}.xpi")
+    assert "update_url" not in json.loads(xpi.read("manifest.json"))["browser_specific_settings"]["gecko"]

@@ -141,4 +141,6 @@ def itkit(out, key, update_url, policy, extension_dir, new_key, force):
     click.echo(f"  Chrome/Edge extension id: {report['chrome_id']}")
     click.echo(f"  Firefox extension id:     {report['firefox_id']}")
     click.echo(f"  version:                  {report['version']}")
+    for w in report.get("warnings", []):
+        click.echo(f"  warning: {w}")
     click.echo(f"  start with {out / 'README-IT.md'}")

@@ -461,7 +461,13 @@ def build_kit(
 
     # ---- Firefox: self-hosted updates
     ff_manifest = json.loads(json.dumps(store_manifest))
-    ff_manifest.setdefault("browser_specific_settings", {}).setdefault("gecko", {})["update_url"] = base_url + "updates.json"
+    warnings: list[str] = []
+    if base_url.startswith("https://"):
+        ff_manifest.setdefault("browser_specific_settings", {}).setdefault("gecko", {})["update_url"] = base_url + "updates.json"
+    else:
+        # Firefox refuses an add-on whose update_url is not https ("Incompatible add-on")
+        warnings.append("the update URL is not https: the Firefox package carries no update_url, so Firefox "
+                        "will not update it by itself (Chrome/Edge are fine)")
     xpi = zip_extension(ext_dir, ff_manifest)
     xpi_sha = hashlib.sha256(xpi).hexdigest()
 
@@ -504,6 +510,7 @@ def build_kit(
         "xpi": base_url + xpi_name,
         "settings": settings,
         "managed": managed,
+        "warnings": warnings,
     }
     files["README-IT.md"] = _readme(info)
 
