@@ -54,27 +54,26 @@ def pct(values, p):
 
 
 def make_posts(encoder: TextEncoder, tokens: int, count: int, seed: int) -> list[str]:
-    """Distinct posts of about `tokens` tokens (with [CLS]/[SEP]), built from whole sentences and words."""
+    """Distinct posts of about `tokens` tokens (with [CLS]/[SEP]): shuffled words of office posts,
+    a full stop every 8-14 words, and a number, so that no two posts (or sentences) repeat and
+    the service's cache never helps."""
     rng = random.Random(seed)
-    posts = []
+    vocabulary = sorted({w for s in SENTENCES for w in s.split()})
+    posts: set[str] = set()
     while len(posts) < count:
-        words: list[str] = []
-        text = ""
+        words: list[str] = [f"No{rng.randint(100, 99999)}"]
+        until_stop = rng.randint(8, 14)
         while True:
-            sentence = rng.choice(SENTENCES).split() + [f"no{rng.randint(10, 9999)}."]
-            candidate = words + sentence
-            n = len(encoder.encode([" ".join(candidate)])[0].ids)
-            if n > tokens:
-                for word in sentence:
-                    trial = " ".join(words + [word])
-                    if len(encoder.encode([trial])[0].ids) > tokens:
-                        break
-                    words.append(word)
-                text = " ".join(words)
+            word = rng.choice(vocabulary)
+            until_stop -= 1
+            if until_stop == 0:
+                word += "."
+                until_stop = rng.randint(8, 14)
+            if len(encoder.encode([" ".join(words + [word])])[0].ids) > tokens:
                 break
-            words = candidate
-        posts.append(text)
-    return posts
+            words.append(word)
+        posts.add(" ".join(words))
+    return sorted(posts, key=lambda _: rng.random())
 
 
 def time_raw(session: InferenceSession, encoder: TextEncoder, posts: list[str]) -> list[float]:
