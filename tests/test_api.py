@@ -191,3 +191,12 @@ def test_default_chrome_origin_is_the_manifest_key_id(client):
     digest = hashlib.sha256(base64.b64decode(manifest["key"])).hexdigest()[:32]
     extension_id = "".join(chr(ord("a") + int(c, 16)) for c in digest)
     assert post(client, {"text": "hi"}, Origin=f"chrome-extension://{extension_id}").status_code == 200
+
+
+def test_an_explicitly_bound_address_is_accepted_as_host(fake_scorer):
+    from conduct_guard.app import create_app
+
+    app = create_app({"CG_SCORER": fake_scorer, "CG_EXTRA_HOSTS": ["192.0.2.10"]})
+    client = app.test_client()
+    assert client.get("/v1/health", headers={"Host": "192.0.2.10:47814"}).status_code == 200
+    assert_error(client.get("/v1/health", headers={"Host": "evil.example"}), 403)

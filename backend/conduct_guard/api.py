@@ -52,7 +52,7 @@ def register_guards(app: Flask) -> None:
     @app.before_request
     def refuse_foreign_callers():
         g.started = time.perf_counter()
-        if not host_is_loopback(request.host):
+        if not host_is_loopback(request.host, app.config.get("CG_EXTRA_HOSTS") or ()):
             raise ApiError(403, "forbidden_host", "this service answers only to loopback host names")
         origin = request.headers.get("Origin")
         if origin is not None and not origin_allowed(origin, app.config["CG_ALLOWED_ORIGINS"]):

@@ -14,6 +14,7 @@ from .checker import ACCOUNTS, MAX_TEXT_CHARS, BadAccount, CheckRequest, Unknown
 from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
 from .policy import PackError
+from .security import host_is_loopback
 from .scoring import BATCH_SIZE
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -67,6 +68,11 @@ def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None
     from .server import serve as run_server
 
     app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir)
+    if not host_is_loopback(host):
+        # told otherwise: answer to the bound address too, and say so loudly
+        app.config["CG_EXTRA_HOSTS"] = [host.strip("[]").lower()] if host not in ("0.0.0.0", "::") else []
+        logging.getLogger("conduct_guard").warning(
+            "listening on %s, not only loopback: other machines can reach this service", host)
     try:
         run_server(app, host, port)
     except OSError as exc:

@@ -15,15 +15,16 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 _HOST_PORT = re.compile(r"^(\[[^\]]*\]|[^:]*)(?::\d{1,5})?$")
 
 
-def host_is_loopback(host_header: str | None) -> bool:
-    """True for 'localhost', '127.x.y.z', '[::1]' with or without a port."""
+def host_is_loopback(host_header: str | None, extra_names: Sequence[str] = ()) -> bool:
+    """True for 'localhost', '127.x.y.z', '[::1]' with or without a port, or a name in
+    extra_names (the address an administrator explicitly asked the service to bind)."""
     if not host_header:
         return False
     match = _HOST_PORT.match(host_header.strip().lower())
     if not match:
         return False
     name = match.group(1)
-    if name in LOOPBACK_NAMES:
+    if name in LOOPBACK_NAMES or name in extra_names:
         return True
     parts = name.split(".")
     return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() and int(p) < 256 for p in parts)
