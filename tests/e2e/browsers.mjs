@@ -1,6 +1,6 @@
 // One small driver interface over Playwright (Chromium) and Puppeteer/WebDriver BiDi (Firefox),
 // so the same tests run in both. Everything is done like a user: real key presses and clicks.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,11 +91,37 @@ function wrapPage(kind, page) {
   return api;
 }
 
-export async function launchChromium({ proxyPort }) {
+/**
+ * A Chromium that sees `policy` (the 3rdparty settings for our extension) at the real machine
+ * path /etc/chromium/policies/managed, in a private mount namespace (this browser only; nothing
+ * is written to /etc). Needs root and unshare; returns null where that is not possible.
+ */
+function policyWrapper(dir, policy) {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/unshare')) return null;
+  const policyDir = path.join(dir, 'policies');
+  mkdirSync(policyDir);
+  writeFileSync(path.join(policyDir, 'conduct-guard.json'),
+    JSON.stringify({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: policy } } }));
+  const wrapper = path.join(dir, 'chromium-with-policy.sh');
+  writeFileSync(wrapper, `#!/bin/sh
+exec /usr/bin/unshare --mount --propagation private /bin/sh -c 'mkdir -p /etc/chromium/policies/managed && mount --bind "$0" /etc/chromium/policies/managed && exec "$@"' "${policyDir}" "${BINARIES.chromium}" "$@"
+`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
+}
+
+export function canUsePolicy() {
+  return process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
+}
+
+export async function launchChromium({ proxyPort, policy }) {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cg-chromium-'));
+  const wrapperDir = policy ? mkdtempSync(path.join(tmpdir(), 'cg-policy-')) : null;
+  const executablePath = policy ? policyWrapper(wrapperDir, policy) : BINARIES.chromium;
+  if (!executablePath) throw new Error('a Chromium machine policy needs root and unshare');
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: BINARIES.chromium,
+    executablePath,
     headless: true,
     ignoreHTTPSErrors: true,
     viewport: { width: 1100, height: 760 },
@@ -114,6 +140,7 @@ export async function launchChromium({ proxyPort }) {
   const extensionOrigin = worker.url().split('/').slice(0, 3).join('/'); // URL.origin is 'null' for this scheme
   const driver = {
     name: 'chromium',
+    raw: context,
     extensionOrigin,
     async newPage(url) {
       const page = wrapPage('chromium', await context.newPage());
@@ -128,9 +155,23 @@ export async function launchChromium({ proxyPort }) {
       await page.close();
       return out;
     },
+    /** Resolves with the URL of the next tab opened whose URL contains `part`. */
+    async waitForTab(part, timeout = 8000) {
+      const page = await context.waitForEvent('page', { predicate: (p) => p.url().includes(part), timeout });
+      return { url: page.url(), page: wrapPage('chromium', page) };
+    },
+    /** Everything the extension keeps in storage.local/sync/session. */
+    storage() {
+      return driver.inExtension(async () => ({
+        local: await chrome.storage.local.get(null),
+        sync: await chrome.storage.sync.get(null),
+        session: await chrome.storage.session.get(null),
+      }));
+    },
     async close() {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });
+      if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
     },
   };
   return driver;
@@ -159,6 +200,7 @@ export async function launchFirefox({ proxyPort }) {
   const extensionOrigin = `moz-extension://${FIREFOX_UUID}`;
   const driver = {
     name: 'firefox',
+    raw: browser,
     extensionOrigin,
     async newPage(url) {
       const page = wrapPage('firefox', await browser.newPage());
@@ -172,6 +214,11 @@ export async function launchFirefox({ proxyPort }) {
       await page.close();
       return out;
     },
+    async waitForTab(part, timeout = 8000) {
+      const target = await browser.waitForTarget((t) => t.url().includes(part), { timeout });
+      return { url: target.url(), page: null };
+    },
+    storage: null, // WebDriver BiDi cannot open moz-extension:// pages
     async close() {
       await browser.close();
     },

@@ -111,3 +111,34 @@ export async function typeInto(page, selector, text, frame) {
   await page.focus(selector, frame);
   await page.type(text, 0);
 }
+
+/** Client rects of the first match of each selector (deep: ours are in shadow roots), plus the viewport. */
+export async function rectsOf(page, selectors) {
+  return page.evaluate(`(() => { const deep = ${DEEP};
+    const out = {};
+    for (const [name, sel] of Object.entries(${JSON.stringify(selectors)})) {
+      const el = deep(sel);
+      const r = el && el.getBoundingClientRect();
+      out[name] = r ? { top: r.top, left: r.left, right: r.right, bottom: r.bottom } : null;
+    }
+    out.viewport = { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight };
+    return out; })()`);
+}
+
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** The open card panel covers neither the box nor the post button, and is inside the viewport. */
+export async function assertPanelClear(page, box, button) {
+  // Let the panel settle (it is placed in requestAnimationFrame after scroll/resize).
+  await page.waitFor(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+  const r = await rectsOf(page, { panel: '.panel', box, button });
+  for (const k of ['panel', 'box', 'button']) if (!r[k]) throw new Error(`no ${k} on the page`);
+  const detail = JSON.stringify(r);
+  if (overlap(r.panel, r.box)) throw new Error(`the card covers the compose box: ${detail}`);
+  if (overlap(r.panel, r.button)) throw new Error(`the card covers the post button: ${detail}`);
+  const v = r.viewport;
+  if (r.panel.top < 0 || r.panel.left < 0 || r.panel.bottom > v.height || r.panel.right > v.width) {
+    throw new Error(`the card is not inside the viewport: ${detail}`);
+  }
+  return r;
+}

@@ -32,7 +32,7 @@ async function waitHealthy(url, ms, child) {
   throw new Error(`service at ${url} not healthy after ${ms} ms`);
 }
 
-/** -> {url, stop(), start(), health, kind} ; start() restarts it on the same port. */
+/** -> {url, stop(), start(extraEnv?), health, kind} ; start() restarts it on the same port. */
 export async function startService(port) {
   const p = port || (await freePort());
   const url = `http://127.0.0.1:${p}`;
@@ -47,9 +47,9 @@ export async function startService(port) {
   const python = process.env.CG_PYTHON || 'python3';
   let child = null;
   let log = '';
-  const launch = async () => {
+  const launch = async (extraEnv) => {
     // From a checkout the package is not installed: let Python find backend/ too.
-    const env = { ...process.env, PYTHONPATH: [process.env.PYTHONPATH, path.join(ROOT, 'backend')].filter(Boolean).join(path.delimiter) };
+    const env = { ...process.env, ...(extraEnv || {}), PYTHONPATH: [process.env.PYTHONPATH, path.join(ROOT, 'backend')].filter(Boolean).join(path.delimiter) };
     child = spawn(python, ['-m', 'conduct_guard', 'serve', '--host', '127.0.0.1', '--port', String(p)],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { log += d; });

@@ -8,6 +8,7 @@
   const api = CG.api;
   const KEYS = CG.settings.STORAGE_KEYS;
   const USER_SITES_SCRIPT_ID = 'cg-user-sites';
+  const POLICY_KEY = 'cg.servicePolicy'; // storage.session: {at, policy} from GET /v1/health
 
   async function readLocal(key, fallback) {
     const stored = await api.storage.local.get(key);
@@ -118,7 +119,7 @@
    * storage.session: it can only make the extension stricter (see effectivePolicy in content).
    */
   async function servicePolicy(settings) {
-    const key = 'cg.servicePolicy';
+    const key = POLICY_KEY;
     try {
       const cached = (await api.storage.session.get(key))[key];
       if (cached && Date.now() - cached.at < 60000) return cached.policy;
@@ -129,12 +130,16 @@
     return policy;
   }
 
-  /** Remember the last known service state in session storage (for the toolbar badge). */
+  /**
+   * Remember the last known service state in session storage (for the toolbar badge). When the
+   * service goes away its cached policy is forgotten: it may come back with another one.
+   */
   async function rememberOnline(online) {
     try {
       const stored = await api.storage.session.get(KEYS.health);
       if (stored[KEYS.health] === online) return;
       await api.storage.session.set({ [KEYS.health]: online });
+      if (!online) await api.storage.session.remove(POLICY_KEY);
     } catch (_) { /* storage.session unavailable: the badge is cosmetic */ }
     try {
       await api.action.setBadgeText({ text: online ? '' : '!' });

@@ -54,6 +54,7 @@
           onNotAProblem: (f) => { this.page.event('not_a_problem', [f.category]); this.ignore(f); },
           onSeeRule: (f) => this.page.openRule(f.rule || {}),
           onOptOut: () => this.page.optOut(this),
+          postButtons: () => CG.siteProfiles.postButtonsFor(this.box, CG.siteProfiles.profileFor(this.page.site)),
         });
         this.overlay.update(this.state, this.visibleFindings(), null);
         if (this.result) this.render();

@@ -55,5 +55,28 @@
     return label.length <= 24 && POST_WORDS.test(label);
   }
 
-  CG.siteProfiles = { profileFor, isPostButton, POST_WORDS };
+  /**
+   * The post/send buttons that belong to a box: those inside its nearest ancestor (up to a few
+   * levels, across shadow roots) that holds any, and close to it on screen.
+   */
+  function postButtonsFor(box, profile) {
+    const near = (b) => {
+      const r = b.getBoundingClientRect();
+      const br = box.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && r.top < br.bottom + 240 && r.bottom > br.top - 240;
+    };
+    let node = box;
+    for (let depth = 0; node && depth < 8; depth += 1) {
+      const parent = node.parentNode && node.parentNode.nodeType !== 11 ? node.parentNode
+        : (node.getRootNode && node.getRootNode().host) || null;
+      if (!parent || parent.nodeType !== 1) break;
+      const found = [...parent.querySelectorAll('button, [role="button"], input[type="submit"]')]
+        .filter((b) => isPostButton(b, profile) && near(b));
+      if (found.length) return found;
+      node = parent;
+    }
+    return [];
+  }
+
+  CG.siteProfiles = { profileFor, isPostButton, postButtonsFor, POST_WORDS };
 })(globalThis.CG);

@@ -4,13 +4,14 @@
  * the editor, so the editor's DOM is never touched; it follows scrolling/resizing by
  * re-measuring in requestAnimationFrame. The badge sits just outside the box's top-right corner
  * (or below it when there is no room), where it covers neither the text nor the site's buttons.
+ * The panel goes below the box and its post button, else above, else beside (ui/placement.js).
  */
 (function (CG) {
   const { h, t } = CG;
   const BADGE_GAP = 4;
 
   class BoxOverlay {
-    /** @param {object} actions {onIgnore(f), onNotAProblem(f), onSeeRule(f), onOptOut(), onPanelClosed()} */
+    /** @param {object} actions {onIgnore(f), onNotAProblem(f), onSeeRule(f), onOptOut(), postButtons() -> Element[]} */
     constructor(box, adapter, actions) {
       this.box = box;
       this.adapter = adapter;
@@ -211,15 +212,21 @@
           h('button', { class: 'act', type: 'button', 'data-cg-action': 'see-rule', onclick: () => this.actions.onSeeRule(f) }, t('action_see_rule'))));
     }
 
+    /** Below the box and its post button, else above, else beside: never over the text or the button. */
     placePanel() {
-      const b = this.badge.getBoundingClientRect();
-      const pw = this.panel.offsetWidth;
-      const ph = this.panel.offsetHeight;
-      let top = b.bottom + 6;
-      if (top + ph > innerHeight - 4) top = Math.max(4, b.top - ph - 6);
-      const left = Math.max(4, Math.min(innerWidth - pw - 4, b.right - pw));
-      this.panel.style.top = `${Math.round(top)}px`;
-      this.panel.style.left = `${Math.round(left)}px`;
+      const p = this.panel;
+      p.style.maxHeight = '';
+      const buttons = (this.actions.postButtons ? this.actions.postButtons() : []).map((b) => b.getBoundingClientRect());
+      const spot = CG.placement.placePanel({
+        panel: { width: p.offsetWidth, height: p.offsetHeight },
+        box: this.box.getBoundingClientRect(),
+        avoid: [this.badge.getBoundingClientRect(), ...buttons],
+        viewport: { width: document.documentElement.clientWidth || innerWidth, height: document.documentElement.clientHeight || innerHeight },
+      });
+      p.dataset.side = spot.side;
+      p.style.top = `${Math.round(spot.top)}px`;
+      p.style.left = `${Math.round(spot.left)}px`;
+      if (spot.maxHeight !== null) p.style.maxHeight = `${Math.floor(spot.maxHeight)}px`;
     }
   }
 

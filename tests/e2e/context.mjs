@@ -1,0 +1,27 @@
+// The one browser + service + fake sites shared by every E2E suite file of a run
+// (CG_BROWSER=chromium|firefox). Imported first by extension.e2e.mjs, so its hooks wrap all tests.
+import { before, after } from 'node:test';
+import { setup } from './helpers.mjs';
+
+export const BROWSER = process.env.CG_BROWSER || 'chromium';
+export const ctx = { env: null, browser: null };
+
+before(async () => {
+  ctx.env = await setup(BROWSER);
+  ctx.browser = ctx.env.browser;
+  console.log(`# ${BROWSER}: service ${ctx.env.service.kind} at ${ctx.env.service.url}, extension ${ctx.browser.extensionOrigin}`);
+});
+after(async () => { if (ctx.env) await ctx.env.teardown(); });
+
+export const open = (url) => ctx.browser.newPage(url);
+
+/** GET /v1/status `today` of the real service. */
+export async function today() {
+  const r = await fetch(`${ctx.env.service.url}/v1/status`);
+  return (await r.json()).today;
+}
+
+/** Send a message to the worker from an extension page (Chromium only), as the popup does. */
+export function askWorker(message) {
+  return ctx.browser.inExtension((m) => chrome.runtime.sendMessage(m), message);
+}
