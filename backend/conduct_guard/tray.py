@@ -140,6 +140,17 @@ def _explain(exc: BaseException, port: int) -> str:
     return f"The checking service could not start: {text}"
 
 
+def _port_free(host: str, port: int) -> None:
+    """Raise OSError(EADDRINUSE) when something already listens on host:port."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        if not sys.platform.startswith("win"):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does
+        s.bind((host, port))
+
+
 class TrayController:
     """Owns the app and the server thread; everything the menu does goes through here."""
 
@@ -163,6 +174,7 @@ class TrayController:
         self.error: str | None = None
         self.icon = None
         self._stop = threading.Event()
+        self._loop_done = threading.Event()
         self._shown_state: str | None = None
 
     # ---------------------------------------------------------------- service
@@ -170,6 +182,12 @@ class TrayController:
     def start(self) -> bool:
         """Create the app and start serving in a thread. On failure: error state, never an exit."""
         self.error = None
+        try:
+            _port_free(self.host, self.port)  # fail fast, before seconds of model loading
+        except OSError as exc:
+            self.error = _explain(exc, self.port)
+            log.error("service did not start: %s", self.error)
+            return False
         try:
             if self.app is None:
                 self.app = self.app_factory()
@@ -310,12 +328,23 @@ class TrayController:
         self.folder_opener(folder)
 
     def stop_service(self) -> None:
+        """Stop serving: first let the worker threads finish (a worker that finishes after the
+        server closed would write to a closed, possibly reused, file descriptor), then close."""
         self._stop.set()
-        if self.server is not None:
+        server, self.server = self.server, None
+        if server is not None:
+            dispatcher = getattr(server, "task_dispatcher", None)
             try:
-                self.server.close()
+                if dispatcher is not None:
+                    dispatcher.shutdown(cancel_pending=True, timeout=5)
             except Exception:  # noqa: BLE001
                 pass
+            try:
+                server.close()
+            except Exception:  # noqa: BLE001
+                pass
+            if self.thread is not None and self.thread is not threading.current_thread():
+                self.thread.join(5)
         stats = self.app.extensions.get("conduct_guard.stats") if self.app is not None else None
         if stats is not None and hasattr(stats, "flush"):
             stats.flush()
@@ -323,8 +352,35 @@ class TrayController:
     def quit(self) -> None:
         log.info("quit from the tray")
         self.stop_service()
-        if self.icon is not None:
-            self.icon.stop()
+        icon = self.icon
+        if icon is None:
+            return
+        icon.stop()
+
+        # python-xlib is not thread-safe: another thread may read the wake-up message off the X
+        # socket while the tray loop waits on it, and the loop then never ends. Send it again
+        # until the loop is done.
+        def nudge():
+            for _ in range(20):
+                if self._loop_done.wait(0.5):
+                    return
+                resend = getattr(icon, "_stop", None)
+                try:
+                    if resend is not None:
+                        resend()
+                except Exception:  # noqa: BLE001
+                    return
+
+        threading.Thread(target=nudge, name="conduct-guard-tray-quit", daemon=True).start()
+
+    def run_icon(self, setup: Callable[[Any], Any] | None = None) -> None:
+        """Show the icon and run the tray loop on this (the main) thread until Quit."""
+        icon = self.make_icon()
+        self._loop_done.clear()
+        try:
+            icon.run(setup=setup or self.on_ready)
+        finally:
+            self._loop_done.set()
 
     # ---------------------------------------------------------------- pystray glue
 
@@ -437,8 +493,7 @@ def run_tray(host: str = "127.0.0.1", port: int | None = None) -> int:
     if ctl.error:
         print(f"Conduct Guard: {ctl.error} (log: {log_file})", file=sys.stderr)
     try:
-        icon = ctl.make_icon()
-        icon.run(setup=ctl.on_ready)  # blocks on the main thread until Quit
+        ctl.run_icon()  # blocks on the main thread until Quit
     except Exception as exc:  # noqa: BLE001 - no tray host / no display
         log.error("no tray icon: %s", exc)
         print(f"Conduct Guard: cannot show a tray icon ({exc}); the service keeps running "
