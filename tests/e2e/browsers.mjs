@@ -214,10 +214,6 @@ export async function launchFirefox({ proxyPort }) {
       await page.close();
       return out;
     },
-    async waitForTab(part, timeout = 8000) {
-      const target = await browser.waitForTarget((t) => t.url().includes(part), { timeout });
-      return { url: target.url(), page: null };
-    },
     storage: null, // WebDriver BiDi cannot open moz-extension:// pages
     async close() {
       await browser.close();
