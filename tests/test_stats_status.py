@@ -139,6 +139,7 @@ class FakeChecker:
 def make_app(**config) -> Flask:
     """A stand-in for the lead's create_app: same extension points, same error contract."""
     app = Flask("t")
+    app.config["CG_ALLOWED_ORIGINS"] = [EXT, "moz-extension://*"]
     app.config.update(config)
     app.extensions["conduct_guard"] = FakeChecker()
     app.extensions["conduct_guard.stats"] = Stats()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import ipaddress
 import json
 import threading
 import time
@@ -28,6 +27,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
 from . import __version__
 from .categories import CATEGORIES, PLAIN_NAMES
+from .security import host_is_loopback, origin_allowed
 from .stats import EVENT_KINDS, Stats
 
 bp = Blueprint("conduct_guard_status", __name__)
@@ -216,45 +216,24 @@ def status_dict(app: Flask) -> dict:
 
 # --------------------------------------------------------------------------- request guard
 
-_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
-_EXT_SCHEMES = ("chrome-extension://", "moz-extension://", "extension://", "safari-web-extension://")
-
-
-def _host_ok(host: str) -> bool:
-    host = (host or "").strip().lower()
-    if host.startswith("["):
-        name = host.split("]")[0] + "]"
-    else:
-        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    if name in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _origin_ok(origin: str | None) -> bool:
-    if not origin or origin == "null":
-        return origin is None  # "null" (sandboxed/opaque) is refused; no Origin is a non-browser client
-    if origin.startswith(_EXT_SCHEMES):
-        return True
-    allowed = current_app.config.get("CG_ALLOWED_ORIGINS") or ()
-    return origin in allowed
-
-
 @bp.before_request
 def _guard():
-    if current_app.config.get("CG_ALLOW_ANY_HOST") is not True and not _host_ok(request.host):
+    """The same loopback-Host and Origin rules as the API (security.py), also when this
+    blueprint is mounted on its own."""
+    if not host_is_loopback(request.host, current_app.config.get("CG_EXTRA_HOSTS") or ()):
         raise Forbidden("requests must be addressed to a loopback host name")
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not _origin_ok(request.headers.get("Origin")):
+    origin = request.headers.get("Origin")
+    if origin is not None and not origin_allowed(origin, current_app.config.get("CG_ALLOWED_ORIGINS") or ()):
         raise Forbidden("this origin may not call the Conduct Guard service")
 
 
 def _json_body() -> dict:
     if not request.is_json:
         raise UnsupportedMediaType("the body must be JSON (Content-Type: application/json)")
-    data = request.get_json(silent=True)
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # RecursionError: hostile nesting
+        raise BadRequest("the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
     return data
