@@ -197,7 +197,21 @@ def xdisplay():
                                    "200", "--heighttype", "pixel", "--height", "48", "--transparent", "false",
                                    "--tint", "0xffffff", "--SetDockType", "true", "--expand", "false"],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    time.sleep(1.0)
+    # wait until trayer owns the system-tray selection: an icon created before that never docks
+    from Xlib import X
+    from Xlib.display import Display
+
+    d = Display(disp)
+    try:
+        tray_atom = d.intern_atom("_NET_SYSTEM_TRAY_S0")
+        end = time.time() + 30
+        while d.get_selection_owner(tray_atom) == X.NONE:
+            if time.time() > end:
+                pytest.skip("trayer did not take the system tray selection")
+            time.sleep(0.1)
+    finally:
+        d.close()
+    time.sleep(0.3)
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = disp
     os.environ["PYSTRAY_BACKEND"] = "xorg"
@@ -286,66 +300,24 @@ def _find_colour(img, colour, tol=8):
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def test_real_tray_icon_under_xvfb(xdisplay, make_ctl):
-    ctl = make_ctl()
-    ctl.start()
-    base = f"http://127.0.0.1:{ctl.port}"
-    result: dict = {}
-
-    def script(icon):
-        try:
-            ctl.on_ready(icon)
-            # 1. the icon appears in the tray, green
-            box = None
-            end = time.time() + 40  # generous: the machine may be busy
-            while time.time() < end:
-                path, img = _shot(xdisplay, "1-running.png")
-                box = _find_colour(img, COLOURS["running"])
-                if box:
-                    break
-                time.sleep(0.25)
-            result["running_box"] = box
-            # 2. a left click runs the default action: the status page
-            if box:
-                cx, cy = (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
-                subprocess.run([XDOTOOL, "mousemove", str(cx), str(cy), "click", "1"], env=xdisplay["env"], timeout=10)
-                for _ in range(20):
-                    if ctl.opened["urls"]:
-                        break
-                    time.sleep(0.2)
-            result["clicked"] = list(ctl.opened["urls"])
-            # 3. pause from the menu: the service reports paused, the icon turns amber
-            next(i for i in icon.menu.items if i.text == "Pause for 15 minutes")(icon)
-            result["health_paused"] = get_json(base + "/v1/health")["paused"]
-            time.sleep(0.5)
-            _, img = _shot(xdisplay, "2-paused.png")
-            result["paused_box"] = _find_colour(img, COLOURS["paused"])
-            # 4. resume
-            next(i for i in icon.menu.items if i.text == "Resume")(icon)
-            result["health_resumed"] = get_json(base + "/v1/health")["paused"]
-            time.sleep(0.5)
-            _, img = _shot(xdisplay, "3-resumed.png")
-            result["resumed_box"] = _find_colour(img, COLOURS["running"])
-        except Exception as e:  # noqa: BLE001
-            result["error"] = repr(e)
-        finally:
-            # 5. quit from the menu ends the tray loop and the service
-            next(i for i in icon.menu.items if i.text == "Quit")(icon)
-
-    timer = threading.Timer(120, lambda: ctl.icon and ctl.icon.stop())  # never hang the suite
-    timer.start()
-    try:
-        ctl.run_icon(setup=script)
-    finally:
-        timer.cancel()
+def test_real_tray_icon_under_xvfb(xdisplay, tmp_path):
+    """The icon appears in the tray (green), a click opens the status page, Pause turns the
+    service to paused and the icon amber, Resume back, Quit stops the loop and the service.
+    Run in a fresh process (tests/e2e_it/tray_scenario.py), screenshots in xdisplay['shots']."""
+    out = tmp_path / "result.json"
+    env = {**os.environ, **xdisplay["env"], "PYSTRAY_BACKEND": "xorg"}
+    script = Path(__file__).resolve().parent / "e2e_it" / "tray_scenario.py"
+    r = subprocess.run([sys.executable, str(script), str(out), str(xdisplay["shots"]), str(free_port())],
+                       env=env, capture_output=True, text=True, timeout=180)
+    assert out.exists(), r.stderr[-3000:]
+    result = json.loads(out.read_text())
     assert "error" not in result, result
+    assert result["started"] is True
     assert result["running_box"], "the green icon did not appear in the tray"
-    assert result["clicked"] == [f"http://127.0.0.1:{ctl.port}/status"]
-    assert result["health_paused"] is True and result["paused_box"]
-    assert result["health_resumed"] is False and result["resumed_box"]
-    time.sleep(0.3)
-    with pytest.raises(OSError):
-        get_json(base + "/v1/health")
+    assert result["clicked"] and result["clicked"][0].endswith("/status")
+    assert result["health_paused"] is True and result["paused_box"], result
+    assert result["health_resumed"] is False and result["resumed_box"], result
+    assert result["service_after_quit"] == "down"
 
 
 def test_error_icon_under_xvfb(xdisplay, tmp_path):

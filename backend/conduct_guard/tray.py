@@ -376,6 +376,7 @@ class TrayController:
     def run_icon(self, setup: Callable[[Any], Any] | None = None) -> None:
         """Show the icon and run the tray loop on this (the main) thread until Quit."""
         icon = self.make_icon()
+        _enable_clicks_on_xorg(icon)  # on this thread, before the loop reads from X
         self._loop_done.clear()
         try:
             icon.run(setup=setup or self.on_ready)
@@ -437,19 +438,22 @@ class TrayController:
             pass
 
     def _ticker(self) -> None:
+        if self._stop.wait(3.0):  # let the icon dock and paint first
+            return
         while not self._stop.wait(2.0):
             self.refresh()  # pauses run out, the service may fail
 
     def on_ready(self, icon) -> None:
         icon.visible = True
-        _enable_clicks_on_xorg(icon)
-        self.refresh()
+        # (no other X calls here: python-xlib is not thread-safe, and an Expose event read off
+        # the socket by this thread would leave the icon unpainted)
         if self.error:
             try:
                 icon.notify(self.error, "Conduct Guard is not working")
             except Exception:  # noqa: BLE001
                 pass
         threading.Thread(target=self._ticker, name="conduct-guard-tray-ticker", daemon=True).start()
+        self._shown_state = self.state
 
     def make_icon(self):
         import pystray

@@ -130,15 +130,29 @@ def test_extension_installs_itself_and_reads_managed_settings(setup):
     # it came from the loopback update server, as the policy said
     assert any(r.startswith("/cg/update.xml") for r in setup["upd"].requests)
     assert any(r.startswith("/cg/conduct-guard-") and ".crx" in r for r in setup["upd"].requests)
-    managed = wait_for(lambda: cdp.evaluate("chrome.storage.managed.get(null)", session), 30, 0.5,
-                       "storage.managed")
+    def read_managed():
+        nonlocal session
+        try:
+            return cdp.evaluate("chrome.storage.managed.get(null)", session)
+        except CDPError:  # the worker was (re)starting: attach again
+            session = _worker_session(cdp, ext_id)
+            return None
+
+    managed = wait_for(read_managed, 45, 0.5, "storage.managed")
     assert managed == info["managed"]
     assert managed["blockOverride"] == "never" and managed["failClosed"] is True
     assert managed["pack"] == "pk-aiou" and managed["sites"] == ["x.com"]
     assert managed["serviceUrl"] == setup["svc"].url
     # the extension's own settings merge reports them as locked (what its UI shows)
-    mf = cdp.evaluate("chrome.runtime.getManifest()", session)
+    mf = wait_for(lambda: _safe_eval(cdp, "chrome.runtime.getManifest()", session), 10, 0.5, "manifest")
     assert mf["update_url"] == info["update_xml"]
+
+
+def _safe_eval(cdp, expr, session):
+    try:
+        return cdp.evaluate(expr, session)
+    except CDPError:
+        return None
 
 
 class Page:

@@ -109,6 +109,9 @@ def test_policies_json_reaches_storage_managed():
                           .then(([v, id]) => done(JSON.stringify({managed: v, id})),
                                 (e) => done(JSON.stringify({error: String(e)})));
                     """, "args": []})["value"]
+                    if not isinstance(got, str):  # the page was still loading
+                        time.sleep(0.5)
+                        continue
                     got = json.loads(got)
                     result.update(got)
                     if got.get("managed"):
