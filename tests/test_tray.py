@@ -166,8 +166,9 @@ def test_logging_to_a_rotating_file_without_text(tmp_path, make_ctl):
 XVFB, TRAYER, XDOTOOL, IMPORT = (shutil.which(n) for n in ("Xvfb", "trayer", "xdotool", "import"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def xdisplay():
+    """A fresh Xvfb with trayer for each test (a tray host is not reused after an icon left it)."""
     if not (XVFB and TRAYER and XDOTOOL and IMPORT):
         pytest.skip("needs Xvfb, trayer, xdotool and ImageMagick import")
     procs = []

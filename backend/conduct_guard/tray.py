@@ -445,9 +445,18 @@ class TrayController:
 
     def on_ready(self, icon) -> None:
         icon.visible = True
-        # (no other X calls here: python-xlib is not thread-safe, and an Expose event read off
-        # the socket by this thread would leave the icon unpainted)
-        if self.error:
+        if type(icon).__module__.endswith("_xorg"):
+            # Docking asks X questions from this thread; python-xlib may then queue the Expose
+            # event here while the tray loop waits on the socket, and the icon stays unpainted.
+            # Paint it again a few times while it settles in the tray.
+            for delay in (0.3, 0.7, 1.5):
+                if self._stop.wait(delay):
+                    break
+                try:
+                    icon.icon = icon_image(self.state)
+                except Exception:  # noqa: BLE001
+                    break
+        if self.error and getattr(icon, "HAS_NOTIFICATION", False):
             try:
                 icon.notify(self.error, "Conduct Guard is not working")
             except Exception:  # noqa: BLE001
