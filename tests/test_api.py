@@ -200,3 +200,15 @@ def test_an_explicitly_bound_address_is_accepted_as_host(fake_scorer):
     client = app.test_client()
     assert client.get("/v1/health", headers={"Host": "192.0.2.10:47814"}).status_code == 200
     assert_error(client.get("/v1/health", headers={"Host": "evil.example"}), 403)
+
+
+def test_it_signed_extension_ids_from_machine_policy_are_allowed(fake_scorer, tmp_path, monkeypatch):
+    from conduct_guard.app import create_app
+
+    it_id = "p" * 32
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"extension_ids": [it_id]}))
+    monkeypatch.setenv("CONDUCT_GUARD_MACHINE_POLICY", str(policy))
+    client = create_app({"CG_SCORER": fake_scorer}).test_client()
+    assert post(client, {"text": "hi"}, Origin=f"chrome-extension://{it_id}").status_code == 200
+    assert_error(post(client, {"text": "hi"}, Origin="chrome-extension://" + "o" * 32), 403)

@@ -38,6 +38,7 @@ SETTING_KEYS = {
     "org_terms": "CG_ORG_TERMS",
     "thresholds": "CG_THRESHOLDS",
     "log_retention_days": "CG_LOG_RETENTION_DAYS",
+    "extension_ids": "CG_EXTENSION_IDS",
 }
 
 # environment variable → (Flask config key, parser)
@@ -131,6 +132,11 @@ def load_config(overrides: Mapping[str, Any] | None = None,
         raise ConfigError(str(exc)) from None
     layer(_settings_to_config(policy.settings), str(policy.path))
     config["CG_LOCKED"] = policy.locked_keys() if policy else {}
+    # an IT-signed build has its own Chrome id (from IT's signing key): accept its origin too
+    for extension_id in config.get("CG_EXTENSION_IDS") or ():
+        origin = f"chrome-extension://{extension_id}"
+        if origin not in config["CG_ALLOWED_ORIGINS"]:
+            config["CG_ALLOWED_ORIGINS"] = [*config["CG_ALLOWED_ORIGINS"], origin]
     config["CG_SOURCES"] = sources
     if config["CG_ENFORCEMENT"] not in ("warn", "block"):
         raise ConfigError(f"enforcement must be 'warn' or 'block', not {config['CG_ENFORCEMENT']!r}")
