@@ -34,17 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "corpus" / "src"
 SEED = 20240917
 
-CATEGORIES = (
-    "official_information",
-    "political_opinion",
-    "criticism_of_government",
-    "misinformation",
-    "hate_speech",
-    "national_security",
-    "incitement_defamation",
-    "privacy",
-    "self_promotion",
-)
+sys.path.insert(0, str(ROOT / "backend"))
+from conduct_guard.categories import CATEGORIES  # noqa: E402  (the one list of the nine ids)
+
 LANGS = ("en", "ur-Latn", "hi-Latn", "bn-Latn", "ur", "hi", "bn")
 CODE_MIXED = ("ur-Latn", "hi-Latn", "bn-Latn")
 REGISTERS = ("tweet", "facebook", "linkedin", "whatsapp", "comment", "official_account")
