@@ -213,3 +213,9 @@ def test_it_signed_extension_ids_from_machine_policy_are_allowed(fake_scorer, tm
     client = create_app({"CG_SCORER": fake_scorer}).test_client()
     assert post(client, {"text": "hi"}, Origin=f"chrome-extension://{it_id}").status_code == 200
     assert_error(post(client, {"text": "hi"}, Origin="chrome-extension://" + "o" * 32), 403)
+
+
+def test_finding_rule_names_its_source_document(client):
+    result = post(client, {"text": "Sharing the draft summary"}).get_json()
+    rule = result["findings"][0]["rule"]
+    assert rule["source"].endswith(".txt") and rule["source_title"] and rule["source_title"] != rule["source"]

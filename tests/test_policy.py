@@ -323,7 +323,8 @@ def test_findings_shape_and_threshold(packs):
     f = findings[0]
     assert set(f) == {"category", "score", "severity", "rule", "message", "spans"}
     assert f["rule"] == {"pack": "pk-federal", "ref": pack.rule("privacy").ref, "title": pack.rule("privacy").title,
-                         "source": pack.rule("privacy").source}
+                         "source": pack.rule("privacy").source,
+                         "source_title": pack.source_title(pack.rule("privacy").source)}
     assert f["severity"] == "warn" and f["score"] == 0.95
     assert f["spans"] == [[15, 30]]
     assert f["message"] == pack.rule("privacy").message

@@ -188,6 +188,10 @@ class Pack:
                 return r
         raise KeyError(f"pack {self.id!r} has no rule for category {category!r}")
 
+    def source_title(self, file: str) -> str:
+        """The readable title of a source document (the file name where the pack has none)."""
+        return next((s.title for s in self.sources if s.file == file), file)
+
     def threshold(self, category: str, model_thresholds: Mapping[str, float] | None = None) -> float:
         """The score at or above which ``category`` becomes a finding.
 
@@ -573,7 +577,8 @@ def apply_pack(
                 "category": category,
                 "score": score,
                 "severity": cr.severity or "info",
-                "rule": {"pack": pack.id, "ref": cr.ref, "title": cr.title or "", "source": cr.source},
+                "rule": {"pack": pack.id, "ref": cr.ref, "title": cr.title or "", "source": cr.source,
+                         "source_title": pack.source_title(cr.source)},
                 "message": cr.message or "",
                 "spans": _clean_spans(spans, n),
             }
@@ -594,7 +599,8 @@ def apply_pack(
                 "category": rule.category,
                 "score": score,
                 "severity": severity[rule.category],
-                "rule": {"pack": pack.id, "ref": rule.ref, "title": rule.title, "source": rule.source},
+                "rule": {"pack": pack.id, "ref": rule.ref, "title": rule.title, "source": rule.source,
+                         "source_title": pack.source_title(rule.source)},
                 "message": rule.message,
                 "spans": spans,
             }

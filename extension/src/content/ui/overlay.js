@@ -204,7 +204,7 @@
       return h('article', { class: `card ${f.severity}`, 'data-cg-finding': f.category },
         h('div', {}, h('span', { class: 'cat' }, CG.categoryLabel(f.category)), h('span', { class: 'sev' }, CG.severityLabel(f.severity))),
         h('div', { class: 'rule', 'data-cg-rule': rule.ref || '' }, `${rule.ref || ''}${rule.title ? ` — ${rule.title}` : ''}`),
-        rule.source ? h('div', { class: 'source' }, t('card_source', [rule.source])) : null,
+        rule.source ? h('div', { class: 'source', title: rule.source }, t('card_source', [rule.source_title || rule.source])) : null,
         h('div', { class: 'msg' }, f.message || ''),
         h('div', { class: 'actions' },
           h('button', { class: 'act', type: 'button', 'data-cg-action': 'ignore', onclick: () => this.actions.onIgnore(f) }, t('action_ignore')),
