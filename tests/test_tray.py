@@ -287,18 +287,11 @@ def _shot(xd, name):
 
 
 def _find_colour(img, colour, tol=8):
-    """Bounding box of the pixels of ``colour`` (the icon badge), or None."""
-    px = img.load()
-    xs, ys = [], []
-    for y in range(img.height):
-        for x in range(img.width):
-            p = px[x, y]
-            if all(abs(p[i] - colour[i]) <= tol for i in range(3)):
-                xs.append(x)
-                ys.append(y)
-    if len(xs) < 20:
-        return None
-    return min(xs), min(ys), max(xs), max(ys)
+    """Bounding box of the pixels of ``colour`` (the icon badge), or None: the scenario's own helper."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e_it"))
+    from tray_scenario import find_colour
+
+    return find_colour(img, colour, tol)
 
 
 def test_real_tray_icon_under_xvfb(xdisplay, tmp_path):
