@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEnt
 from . import __version__
 from .checker import MAX_TEXT_CHARS, CheckRequest, Checker
 from .security import host_is_loopback, origin_allowed
+from .status import is_paused
 
 bp = Blueprint("conduct_guard_api", __name__, url_prefix="/v1")
 request_log = logging.getLogger("conduct_guard.requests")
@@ -137,7 +138,7 @@ def health():
         "version": __version__,
         "model": checker().scorer.model_public(),
         "pack": app.config["CG_PACK"],
-        "paused": bool(app.config.get("CG_PAUSED_UNTIL") and app.config["CG_PAUSED_UNTIL"] > time.time()),
+        "paused": is_paused(app),
         "policy": {
             "enforcement": app.config["CG_ENFORCEMENT"],
             "allow_override": app.config.get("CG_ALLOW_OVERRIDE", True),

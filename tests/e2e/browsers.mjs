@@ -21,7 +21,7 @@ export function browserAvailable(name) {
 
 // Runs in the page: find the first element matching `selector` in the document or any open
 // shadow root (ours included), optionally only inside elements matching `within`.
-const DEEP_QUERY = `(function deepQuery(selector) {
+export const DEEP_QUERY = `(function deepQuery(selector) {
   const roots = [document];
   while (roots.length) {
     const root = roots.shift();

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { startSites } from './sites.mjs';
 import { startService, freePort } from './service.mjs';
-import { launch } from './browsers.mjs';
+import { DEEP_QUERY, launch } from './browsers.mjs';
 
 export const VIOLATING = 'Sharing the draft summary of the cabinet meeting before approval: F.No. 14/04/2021-D-II, transfers of 12 DCs next week';
 export const BENIGN = 'Eid Mubarak to all my colleagues and their families!';
@@ -45,17 +45,8 @@ export async function setup(browserName) {
   };
 }
 
-// ---- page-side probes (strings so they run the same in both drivers) ----
-const DEEP = `function deep(selector) {
-  const roots = [document];
-  while (roots.length) {
-    const root = roots.shift();
-    const hit = root.querySelector(selector);
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
-  }
-  return null;
-}`;
+// page-side probe (a string, so it runs the same in both drivers): one copy, in browsers.mjs
+const DEEP = DEEP_QUERY;
 
 export async function stateOf(page, selector, frame) {
   return page.evaluate(`(${DEEP})(${JSON.stringify(selector)})?.getAttribute('data-cg-state') ?? null`, undefined, frame);
