@@ -390,6 +390,7 @@ def stage_train(args) -> None:
     t0 = time.time()
     best = (-1.0, -1)
     history = []
+    snapshots: list[dict] = []
     step = 0
     for ep in range(args.epochs):
         model.train()
@@ -420,12 +421,26 @@ def stage_train(args) -> None:
         if ap > best[0]:
             best = (ap, ep + 1)
             torch.save(model.state_dict(), work / "model.pt")
+        if args.average_last >= 2 and ep >= args.epochs - args.average_last:
+            snapshots.append({k: v.detach().clone() for k, v in model.state_dict().items()})
+    if len(snapshots) >= 2:
+        # weight averaging of the last epochs (a flatter optimum, often better on unseen phrasings);
+        # kept only when validation says so
+        avg = {k: torch.stack([s[k].float() for s in snapshots]).mean(0).to(snapshots[0][k].dtype)
+               for k in snapshots[0]}
+        model.load_state_dict(avg)
+        ap = average_precision(vy, predict_torch(model, vids))
+        history.append({"epoch": f"average of last {len(snapshots)}", "val_mAP": round(ap, 4)})
+        print(history[-1], flush=True)
+        if ap > best[0]:
+            best = (ap, f"average of last {len(snapshots)}")
+            torch.save(avg, work / "model.pt")
     info = {"train_seconds": round(time.time() - t0, 1), "best_epoch": best[1], "best_val_mAP": round(best[0], 4),
             "history": history, "n_train_corpus": len(train), "n_val": len(val), "n_public": len(public),
             "public": dict(Counter(r["source"] for r in public)), "threads": args.threads, "n_chunks": len(chunks),
             "hyper": {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "pooling", "seed",
                                                     "val_frac", "public_ratio", "public_weight", "max_pos_weight",
-                                                    "chunk_aug", "bengali_share")},
+                                                    "chunk_aug", "bengali_share", "average_last")},
             "pooling": args.pooling, "config": cfg}
     (work / "train_info.json").write_text(json.dumps(info, indent=2))
     print(f"training took {info['train_seconds']}s; best epoch {best[1]} val mAP {best[0]:.4f}", flush=True)
@@ -590,6 +605,8 @@ def main(argv=None) -> None:
                          "Bengali script: more teaches 'Bengali script -> hate_speech')")
     ap.add_argument("--chunk-aug", type=int, default=1, help="add sentence chunks of training rows (1/0)")
     ap.add_argument("--max-pos-weight", type=float, default=3.0)
+    ap.add_argument("--average-last", type=int, default=0,
+                    help="also try the weight average of the last N epochs; kept if validation mAP is higher")
     ap.add_argument("--target-fpr", type=float, default=0.04, help="benign FP rate allowed on validation")
     ap.add_argument("--per-cat-cap", type=float, default=0.015,
                     help="share of benign validation rows one category may fire on")
