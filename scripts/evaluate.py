@@ -460,7 +460,7 @@ def evaluate(model_dir: Path, test: Path, data: Path | None, out: Path | None, o
     report = {
         "model": {**clf.info.public(), "dir": str(model_dir), "thresholds": th,
                   "model_mib": round((model_dir / clf.info.model_file).stat().st_size / 2**20, 2)},
-        "test_file": str(test),
+        "test_file": _shown_path(test),
         "model_metrics": summary(y, pred),
         "slices": slices(rows, y, pred),
         "keyword_baseline": summary(y, keyword_predict(texts)),
@@ -517,7 +517,7 @@ def render_markdown(r: dict) -> str:
     m, kb = r["model_metrics"], r["keyword_baseline"]
     L = [f"# Evaluation of {r['model'].get('name')} {r['model'].get('version')}", "",
          f"Test set: `{r['test_file']}` ({m['n']} rows: {m['n_violating']} violating, {m['n_benign']} benign). "
-         "Scored through `conduct_guard.scoring.Classifier` (max over sentence chunks, as shipped) with the "
+         "Scored through `conduct_guard.scoring.Classifier` (the higher of the best sentence chunk and the whole post, as shipped) with the "
          "thresholds of model.json, which were chosen on the validation split, never on this file.", "",
          "## Headline", "", "| metric | target | model (int8) | keyword baseline | met |", "| --- | --- | --- | --- | --- |"]
     kb_cm = r.get("keyword_baseline_slices", {}).get("code_mixed (-Latn)", {})
@@ -584,7 +584,9 @@ def render_markdown(r: dict) -> str:
         th = t.get("thresholds") or {}
         if th:
             L.append(f"Validation at the chosen thresholds: macro-F1 {_f(th.get('val_macro_f1'))}, benign FP rate "
-                     f"{_f(th.get('val_benign_fpr'))}, violation recall {_f(th.get('val_violation_recall'))}.")
+                     f"{_f(th.get('val_benign_fpr'))}, violation recall {_f(th.get('val_violation_recall'))}"
+                     + (" (each validation original counts once, however many variants it has)."
+                        if str(th.get("weighting", "")).startswith("each validation original") else "."))
     tp = r["throughput"]
     L += ["", f"Inference: {tp['texts']} test texts in {tp['seconds']} s ({tp['texts_per_s']} texts/s, int8, "
           "1 thread, this machine). Model file "
@@ -594,6 +596,15 @@ def render_markdown(r: dict) -> str:
 
 def _md(t: str) -> str:
     return t.replace("\n", " ").replace("|", "\\|").replace("`", "'")
+
+
+def _shown_path(path) -> str:
+    """Paths inside the project are shown relative to it, so the report does not depend on the checkout."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def main(argv=None) -> int:

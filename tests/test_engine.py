@@ -88,8 +88,12 @@ def test_cache_makes_retyping_cheap(classifier, monkeypatch):
              "Please bring the attendance sheets and the printed progress reports of every tehsil office.")
     classifier.score(first)
     runs.clear()
-    classifier.score(first + " Tea and biscuits will be served in the lobby after the meeting for all staff members")
-    assert len(runs) == 1 and runs[0][0] == 1, "only the new sentence is new work"
+    new = " Tea and biscuits will be served in the lobby after the meeting for all staff members"
+    classifier.score(first + new)
+    # new work: the new sentence and the post read as a whole; the two known sentences are cached
+    assert len(runs) == 2 and all(shape[0] == 1 for shape in runs), "only the new sentence and the whole post"
+    lengths = sorted(shape[1] for shape in runs)
+    assert lengths[0] < 25 < lengths[1], lengths
     runs.clear()
     classifier.score(first)
     assert runs == []
@@ -182,3 +186,31 @@ def test_corrupt_onnx_is_refused(model_copy):
         Classifier.from_model_dir(model_copy)
     with pytest.raises(ModelError, match="checksum"):
         Classifier.from_model_dir(model_copy, verify_checksum=True)
+
+
+def test_post_read_as_a_whole_counts_and_points_at_a_sentence(classifier):
+    text = ("The monthly review meeting is shifted to 3 pm today in committee room two. "
+            "Please bring the attendance sheets and the printed progress reports.")
+    scores = classifier.score(text)
+    assert len(scores.chunks) == 2 and scores.whole is not None
+    assert (scores.overall >= scores.chunk_scores.max(axis=0)).all()
+    assert (scores.overall >= scores.whole).all()
+    single = classifier.score("Eid Mubarak to all my colleagues and their families!")
+    assert single.whole is None, "a one-chunk post is its own whole"
+
+
+def test_whole_post_finding_spans_its_strongest_sentence():
+    import numpy as np
+
+    from conduct_guard.explain import build_evidence
+    from conduct_guard.scoring import TextScores
+    from conduct_guard.segment import split_chunks
+
+    text = "No water in our office for a week now. The minister opened a new fountain in his town today."
+    chunks = tuple(split_chunks(text))
+    labels = ("criticism_of_government",)
+    scores = TextScores(labels, np.array([0.9], np.float32), chunks,
+                        np.array([[0.2], [0.6]], np.float32), np.array([0.9], np.float32))
+    evidence = build_evidence(scores, [], {"criticism_of_government": 0.7})["criticism_of_government"]
+    assert evidence.score == np.float32(0.9)
+    assert evidence.spans == ((chunks[1].start, chunks[1].end),)

@@ -3,13 +3,16 @@
 The model gives a score per chunk; the recognisers give exact matches. A
 category's evidence is the higher of the two, and its spans are the chunks that
 reach the category's threshold plus the recogniser matches, so a finding always
-points at the sentence or the number that caused it.
+points at the sentence or the number that caused it. When only the post read as
+a whole reaches the threshold, the span is its highest-scoring sentence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Mapping, Sequence
+
+import numpy as np
 
 from .recognisers import Match
 from .scoring import TextScores
@@ -43,6 +46,10 @@ def build_evidence(scores: TextScores, matches: Sequence[Match],
         threshold = thresholds.get(category, 0.5)
         spans = [(c.start, c.end) for c, row in zip(scores.chunks, scores.chunk_scores)
                  if row[index] >= threshold]
+        if not spans and model_score >= threshold and len(scores.chunks):
+            # only the whole post reached the threshold: point at the sentence that weighs most
+            best = int(np.argmax(scores.chunk_scores[:, index]))
+            spans = [(scores.chunks[best].start, scores.chunks[best].end)]
         own = [m for m in matches if m.category == category]
         spans.extend((m.start, m.end) for m in own)
         score = max([model_score, *(m.confidence for m in own)])
