@@ -546,7 +546,8 @@ def pick_thresholds(y: np.ndarray, p: np.ndarray, target_fpr: float, per_cat_cap
            "val_violation_recall": round(rate(pred.any(1), ~benign), 4) if (~benign).any() else None,
            "val_rows_benign_fpr": round(float(pred[benign].any(1).mean()), 4) if benign.any() else None,
            "val_rows_violation_recall": round(float(pred[~benign].any(1).mean()), 4) if (~benign).any() else None,
-           "weighting": "each validation original (group) counts once" if groups else "each row counts once"}
+           "weighting": ("each validation original counts once, however many variants it has" if groups
+                         else "each validation row counts once")}
     f1s = {}
     for c, lab in enumerate(LABELS):
         tp = float(w[pred[:, c] & (y[:, c] == 1)].sum()); fp = float(w[pred[:, c] & (y[:, c] == 0)].sum())

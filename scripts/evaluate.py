@@ -585,8 +585,7 @@ def render_markdown(r: dict) -> str:
         if th:
             L.append(f"Validation at the chosen thresholds: macro-F1 {_f(th.get('val_macro_f1'))}, benign FP rate "
                      f"{_f(th.get('val_benign_fpr'))}, violation recall {_f(th.get('val_violation_recall'))}"
-                     + (" (each validation original counts once, however many variants it has)."
-                        if str(th.get("weighting", "")).startswith("each validation original") else "."))
+                     + (f" ({th['weighting']})." if th.get("weighting") else "."))
     tp = r["throughput"]
     L += ["", f"Inference: {tp['texts']} test texts in {tp['seconds']} s ({tp['texts_per_s']} texts/s, int8, "
           "1 thread, this machine). Model file "

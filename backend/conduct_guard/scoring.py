@@ -146,12 +146,15 @@ class Classifier:
         for piece, probs in zip(fresh, self._infer(fresh)):
             known[piece] = probs
             self._cache.put(piece, probs)
+        def best_window(pieces: list[str]) -> np.ndarray:
+            return np.max([known[p] for p in pieces], axis=0)
+
         results = []
         for (chunks, units, whole) in plans:
-            rows = [np.max([known[p] for p in piece_list], axis=0) for piece_list in units]
+            rows = [best_window(piece_list) for piece_list in units]
             chunk_scores = np.array(rows, dtype=np.float32).reshape(len(rows), len(self.labels))
             overall = chunk_scores.max(axis=0) if len(rows) else np.zeros(len(self.labels), np.float32)
-            whole_scores = np.max([known[p] for p in whole], axis=0) if whole else None
+            whole_scores = best_window(whole) if whole else None
             if whole_scores is not None:
                 overall = np.maximum(overall, whole_scores)
             results.append(TextScores(self.labels, overall, tuple(chunks), chunk_scores, whole_scores))
