@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT / "backend"))
 from conduct_guard.categories import CATEGORIES  # noqa: E402
 
 LABELS = list(CATEGORIES)
+
+from thresholds import group_weights, pick_thresholds  # noqa: E402  (scripts/thresholds.py: numpy only)
 NAME = "conduct-guard-minilm-l6"
 VERSION = "0.2.0"
 SEED = 13
@@ -488,76 +490,6 @@ def stage_quantise(args) -> None:
     print(f"quantised {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 2**20:.1f} MiB)", flush=True)
 
 
-def group_weights(groups: list[str] | None, n: int) -> np.ndarray:
-    """1 / (rows of the row's group): every hand-written original counts once, however many
-    variants it has (otherwise one original with ten variants moves a threshold on its own)."""
-    if not groups:
-        return np.ones(n)
-    size = Counter(groups)
-    return np.array([1.0 / size[g] for g in groups])
-
-
-def pick_thresholds(y: np.ndarray, p: np.ndarray, target_fpr: float, per_cat_cap: float,
-                    lo: float = 0.15, hi: float = 0.99, tie: float = 0.005,
-                    groups: list[str] | None = None) -> tuple[dict, dict]:
-    """Per category: maximise F1 on validation subject to a cap on the share of benign validation
-    originals it fires on; then raise thresholds greedily until the benign FP rate (any label) is
-    within target_fpr. Rates and F1 are weighted so that each original (group) counts once."""
-    grid = np.round(np.arange(lo, hi + 1e-9, 0.01), 2)
-    benign = y.sum(1) == 0
-    w = group_weights(groups, len(y))
-
-    def rate(mask: np.ndarray, within: np.ndarray) -> float:
-        return float(w[mask & within].sum() / w[within].sum()) if within.any() else 0.0
-
-    th = {}
-    for c, lab in enumerate(LABELS):
-        scored = []
-        for t in grid:
-            pr = p[:, c] >= t
-            if benign.any() and rate(pr, benign) > per_cat_cap:
-                continue
-            tp = float(w[pr & (y[:, c] == 1)].sum())
-            fp = float(w[pr & (y[:, c] == 0)].sum())
-            fn = float(w[~pr & (y[:, c] == 1)].sum())
-            scored.append((2 * tp / max(1e-9, 2 * tp + fp + fn), float(t)))
-        if not scored:
-            th[lab] = hi
-            continue
-        # near-ties are common on small validation sets: take the middle of the near-best range
-        top = max(f for f, _ in scored)
-        near = [t for f, t in scored if f >= top - tie]
-        th[lab] = round(float(np.median(near)), 2)
-    def fpr_of(th):
-        pred = p >= np.array([th[l] for l in LABELS])
-        return rate(pred.any(1), benign), pred
-    for _ in range(1000):
-        fpr, pred = fpr_of(th)
-        if fpr <= target_fpr:
-            break
-        # raise the category that fires on the most benign weight, among those not yet at the cap
-        counts = np.array([w[pred[:, c] & benign].sum() if th[l] < hi else -1.0 for c, l in enumerate(LABELS)])
-        c = int(np.argmax(counts))
-        if counts[c] <= 0:
-            break
-        th[LABELS[c]] = round(min(hi, th[LABELS[c]] + 0.01), 2)
-    fpr, pred = fpr_of(th)
-    rep = {"val_benign_fpr": round(fpr, 4),
-           "val_violation_recall": round(rate(pred.any(1), ~benign), 4) if (~benign).any() else None,
-           "val_rows_benign_fpr": round(float(pred[benign].any(1).mean()), 4) if benign.any() else None,
-           "val_rows_violation_recall": round(float(pred[~benign].any(1).mean()), 4) if (~benign).any() else None,
-           "weighting": ("each validation original counts once, however many variants it has" if groups
-                         else "each validation row counts once")}
-    f1s = {}
-    for c, lab in enumerate(LABELS):
-        tp = float(w[pred[:, c] & (y[:, c] == 1)].sum()); fp = float(w[pred[:, c] & (y[:, c] == 0)].sum())
-        fn = float(w[~pred[:, c] & (y[:, c] == 1)].sum())
-        f1s[lab] = round(2 * tp / max(1e-9, 2 * tp + fp + fn), 4)
-    rep["val_f1"] = f1s
-    rep["val_macro_f1"] = round(float(np.mean(list(f1s.values()))), 4)
-    return th, rep
-
-
 def write_model_json(out: Path, thresholds: dict) -> dict:
     sha = hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest()
     info = {"name": NAME, "version": VERSION, "file": "model.onnx", "tokenizer": "tokenizer.json", "labels": LABELS,
@@ -591,7 +523,7 @@ def stage_thresholds(args) -> None:
     y = np.array([label_vec(r.get("labels") or []) for r in val])
     p, how = val_probabilities(out, [r["text"] for r in val], work)
     th, rep = pick_thresholds(y, p, args.target_fpr, args.per_cat_cap,
-                              groups=[str(r.get("group") or r.get("id")) for r in val])
+                              groups=[str(r.get("group") or r.get("id")) for r in val], raise_rule=args.raise_rule)
     write_model_json(out, th)
     rep.update({"thresholds": th, "probabilities_from": how, "target_fpr": args.target_fpr,
                 "n_val": int(len(y)), "n_val_benign": int((y.sum(1) == 0).sum()),
@@ -634,6 +566,8 @@ def main(argv=None) -> None:
     ap.add_argument("--target-fpr", type=float, default=0.05, help="benign FP rate allowed on validation")
     ap.add_argument("--per-cat-cap", type=float, default=0.015,
                     help="share of benign validation rows one category may fire on")
+    ap.add_argument("--raise-rule", choices=["cheapest", "most-benign"], default="cheapest",
+                    help="how thresholds are raised until the benign FP target is met (see pick_thresholds)")
     args = ap.parse_args(argv)
     t0 = time.time()
     stages = ["train", "export", "quantise", "thresholds"] if args.stage == "all" else [args.stage]
