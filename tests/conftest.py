@@ -44,7 +44,7 @@ class FakeScorer:
         return np.array([0.9 if any(k in lowered for k in FAKE_KEYWORDS[c]) else 0.02 for c in CATEGORIES],
                         dtype=np.float32)
 
-    def score_many(self, texts, lowest_threshold=None):
+    def score_many(self, texts):
         self.calls += 1
         out = []
         for text in texts:

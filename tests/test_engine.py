@@ -90,31 +90,13 @@ def test_cache_makes_retyping_cheap(classifier, monkeypatch):
     runs.clear()
     new = " Tea and biscuits will be served in the lobby after the meeting for all staff members"
     classifier.score(first + new)
-    # a plainly fine post: the only new work is one pass over the post read as a whole
-    assert len(runs) == 1 and runs[0][0] == 1 and runs[0][1] > 40, runs
+    # new work: the new sentence and the post read as a whole; the two known sentences are cached
+    assert len(runs) == 2 and all(shape[0] == 1 for shape in runs), "only the new sentence and the whole post"
+    lengths = sorted(shape[1] for shape in runs)
+    assert lengths[0] < 25 < lengths[1], lengths
     runs.clear()
     classifier.score(first)
     assert runs == []
-    # with the gate lowered to nothing, the sentences count too: the new one is the only new chunk
-    classifier.score_many([first], lowest_threshold=0.0)
-    runs.clear()
-    classifier.score_many([first + " Lunch is at one in the officers mess for everyone today"], lowest_threshold=0.0)
-    lengths = sorted(shape[1] for shape in runs)
-    assert len(runs) == 2 and lengths[0] < 25 < lengths[1], lengths
-
-
-def test_sentences_are_scored_one_by_one_only_when_the_post_looks_suspect(classifier):
-    fine = ("The monthly review meeting is shifted to 3 pm today in committee room two. "
-            "Please bring the attendance sheets and the printed progress reports.")
-    scores = classifier.score(fine)
-    assert not scores.chunks_scored and (scores.chunk_scores == scores.whole).all()
-    assert classifier.score_many([fine], lowest_threshold=0.0)[0].chunks_scored
-    leak = ("The monthly review meeting is shifted to 3 pm today in committee room two. "
-            "Attached is the confidential draft summary for cabinet, not yet approved, do not forward.")
-    scores = classifier.score(leak)
-    assert scores.chunks_scored
-    official = list(scores.labels).index("official_information")
-    assert scores.chunk_scores[1, official] > scores.chunk_scores[0, official]
 
 
 TEXTS = ["Eid Mubarak to everyone!", "Vote for our party, the only honest one.", "a", "🙂🙂",

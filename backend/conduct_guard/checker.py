@@ -28,7 +28,7 @@ class Scorer(Protocol):
 
     labels: tuple[str, ...]
 
-    def score_many(self, texts: Iterable[str], lowest_threshold: float | None = None) -> list[TextScores]: ...
+    def score_many(self, texts: Iterable[str]) -> list[TextScores]: ...
 
     def model_public(self) -> dict: ...
 
@@ -55,7 +55,6 @@ class Checker:
         if self.default_pack not in self.packs:
             raise UnknownPack(f"unknown pack '{self.default_pack}' (known: {', '.join(sorted(self.packs))})")
         self._thresholds = {pid: self._resolve_thresholds(p) for pid, p in self.packs.items()}
-        self._lowest_threshold = min((v for t in self._thresholds.values() for v in t.values()), default=None)
 
     def _resolve_thresholds(self, pack: Pack) -> dict[str, float]:
         """Model calibration, then the pack's own choice, then IT's machine policy."""
@@ -80,7 +79,7 @@ class Checker:
         """Results in order; the model runs once over all texts (batched)."""
         started = time.perf_counter()
         packs = [self.validate(r) for r in requests]
-        all_scores = self.scorer.score_many((r.text for r in requests), lowest_threshold=self._lowest_threshold)
+        all_scores = self.scorer.score_many(r.text for r in requests)
         results = []
         for request, pack, scores in zip(requests, packs, all_scores):
             item_started = time.perf_counter() if len(requests) > 1 else started

@@ -9,16 +9,7 @@ Measured on validation: adding the whole-post score raised violation recall from
 0.809 to 0.835 at the same benign false-positive rate. That is the scoring the
 product ships, so evaluation and threshold calibration must use
 ``Classifier.probabilities`` too. Piece results are cached by their text: while
-an officer types, the whole post (and, if it looks suspect, the sentence being
-typed) is the new work.
-
-The whole post is read first. Its sentences are scored one by one only when the
-whole reading reaches ``CHUNK_GATE`` in some category (or the lowest threshold a
-caller will apply, if lower): most posts are plainly fine, and for them one model
-pass is enough. Measured with model 0.2.0: whenever a sentence alone reached its
-category's threshold, the whole post scored at least 0.387 in some category (no
-exception among 2,456 multi-sentence training posts and 367 validation posts),
-while the median benign multi-sentence post scores 0.08.
+an officer types, the sentence being typed and the whole post are the new work.
 """
 
 from __future__ import annotations
@@ -42,8 +33,6 @@ from .tokenize import TextEncoder
 # for throughput (measured on 2 cores, 1 thread: ~10% faster per text; 32 is slower from padding).
 SINGLE = 1
 BATCH_SIZE = 8
-# below this score in every category, a multi-sentence post's sentences are not scored one by one
-CHUNK_GATE = 0.2
 
 
 @dataclass(frozen=True)
@@ -53,10 +42,8 @@ class TextScores:
     labels: tuple[str, ...]
     overall: np.ndarray                 # [labels]
     chunks: tuple[Chunk, ...]
-    chunk_scores: np.ndarray            # [chunks, labels]; the whole post's row for every chunk
-                                        # when the post stayed under the gate (chunks_scored False)
+    chunk_scores: np.ndarray            # [chunks, labels]
     whole: np.ndarray | None = None     # [labels], the post read as a whole (posts of 2+ chunks)
-    chunks_scored: bool = True
 
     def as_dict(self) -> dict[str, float]:
         return {label: float(self.overall[i]) for i, label in enumerate(self.labels)}
@@ -135,58 +122,42 @@ class Classifier:
             return []
         return self._encoder.windows(text, chunks[0].start, chunks[-1].end)
 
-    def _lookup(self, pieces: Iterable[str], known: dict[str, np.ndarray]) -> None:
-        """Fill ``known`` with the probabilities of every piece: cached ones, then one batched run
-        for the rest. ``known`` holds values, not cache entries: another thread may evict meanwhile."""
-        wanted: dict[str, None] = {}
-        for piece in pieces:
-            if piece in known or piece in wanted:
-                continue
-            cached = self._cache.get(piece)
-            if cached is None:
-                wanted[piece] = None
-            else:
-                known[piece] = cached
-        fresh = list(wanted)
-        for piece, probs in zip(fresh, self._infer(fresh)):
-            known[piece] = probs
-            self._cache.put(piece, probs)
-
-    def score_many(self, texts: Iterable[str], lowest_threshold: float | None = None) -> list[TextScores]:
-        """Score texts together. ``lowest_threshold``: the lowest threshold the caller will apply
-        (a pack's or IT's own); the chunk gate is kept at or below it, so lowering a threshold also
-        lowers the point where sentences start to be scored one by one."""
-        gate = CHUNK_GATE if lowest_threshold is None else min(CHUNK_GATE, lowest_threshold)
+    def score_many(self, texts: Iterable[str]) -> list[TextScores]:
+        """Score texts together: every uncached piece of every text goes into one batched run."""
         texts = list(texts)
         plans = []
+        known: dict[str, np.ndarray] = {}  # by value: another thread may evict the cache meanwhile
+        wanted: dict[str, None] = {}
         for text in texts:
             chunks = split_chunks(text)
             units = [[text[s:e] for s, e in self._chunk_units(text, c)] for c in chunks]
             whole = [text[s:e] for s, e in self._whole_units(text, chunks)]
             plans.append((chunks, units, whole))
-        known: dict[str, np.ndarray] = {}
-
+            for piece_list in [*units, whole]:
+                for piece in piece_list:
+                    if piece in known or piece in wanted:
+                        continue
+                    cached = self._cache.get(piece)
+                    if cached is None:
+                        wanted[piece] = None
+                    else:
+                        known[piece] = cached
+        fresh = list(wanted)
+        for piece, probs in zip(fresh, self._infer(fresh)):
+            known[piece] = probs
+            self._cache.put(piece, probs)
         def best_window(pieces: list[str]) -> np.ndarray:
             return np.max([known[p] for p in pieces], axis=0)
 
-        # first the whole of each multi-chunk post, and the only chunk of the others
-        self._lookup((p for _, units, whole in plans for p in (whole or [q for u in units for q in u])), known)
-        needs_chunks = [not whole or float(best_window(whole).max()) >= gate for _, _, whole in plans]
-        self._lookup((p for (_, units, _), needed in zip(plans, needs_chunks) if needed
-                      for piece_list in units for p in piece_list), known)
-
         results = []
-        for (chunks, units, whole), needed in zip(plans, needs_chunks):
-            whole_scores = best_window(whole) if whole else None
-            if needed:
-                rows = [best_window(piece_list) for piece_list in units]
-            else:
-                rows = [whole_scores] * len(units)
+        for (chunks, units, whole) in plans:
+            rows = [best_window(piece_list) for piece_list in units]
             chunk_scores = np.array(rows, dtype=np.float32).reshape(len(rows), len(self.labels))
             overall = chunk_scores.max(axis=0) if len(rows) else np.zeros(len(self.labels), np.float32)
+            whole_scores = best_window(whole) if whole else None
             if whole_scores is not None:
                 overall = np.maximum(overall, whole_scores)
-            results.append(TextScores(self.labels, overall, tuple(chunks), chunk_scores, whole_scores, needed))
+            results.append(TextScores(self.labels, overall, tuple(chunks), chunk_scores, whole_scores))
         return results
 
     def score(self, text: str) -> TextScores:
