@@ -42,7 +42,7 @@ LABELS = list(CATEGORIES)
 
 from thresholds import group_weights, pick_thresholds  # noqa: E402  (scripts/thresholds.py: numpy only)
 NAME = "conduct-guard-minilm-l6"
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 SEED = 13
 MAX_LEN = 128
 

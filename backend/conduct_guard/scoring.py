@@ -28,9 +28,10 @@ from .session import InferenceSession
 from .tokenize import TextEncoder
 
 # int8 activations are quantised per session run, over the whole batch, so a chunk scored beside
-# others can differ from the same chunk scored alone (measured: up to 0.05). One chunk a run keeps a
-# chunk's score a pure function of its text (and the cache exact); `check --jsonl` batches 8 a run
-# for throughput (measured on 2 cores, 1 thread: ~10% faster per text; 32 is slower from padding).
+# others can differ from the same chunk scored alone (measured: up to 0.05 with model 0.2.0, 0.11
+# with 0.3.0). One chunk a run keeps a chunk's score a pure function of its text (and the cache
+# exact); `check --jsonl` batches 8 a run for throughput (measured on 2 cores, 1 thread: ~10%
+# faster per text; 32 is slower from padding).
 SINGLE = 1
 BATCH_SIZE = 8
 
