@@ -44,6 +44,13 @@ def pick_thresholds(y: np.ndarray, p: np.ndarray, target_fpr: float, per_cat_cap
     def rate(mask: np.ndarray, within: np.ndarray) -> float:
         return float(w[mask & within].sum() / w[within].sum()) if within.any() else 0.0
 
+    def f1(fired: np.ndarray, c: int) -> float:
+        """Weighted F1 of category c when it fires on the rows of ``fired``."""
+        tp = float(w[fired & (y[:, c] == 1)].sum())
+        fp = float(w[fired & (y[:, c] == 0)].sum())
+        fn = float(w[~fired & (y[:, c] == 1)].sum())
+        return 2 * tp / max(1e-9, 2 * tp + fp + fn)
+
     th = {}
     for c, lab in enumerate(LABELS):
         scored = []
@@ -51,10 +58,7 @@ def pick_thresholds(y: np.ndarray, p: np.ndarray, target_fpr: float, per_cat_cap
             pr = p[:, c] >= t
             if benign.any() and rate(pr, benign) > per_cat_cap:
                 continue
-            tp = float(w[pr & (y[:, c] == 1)].sum())
-            fp = float(w[pr & (y[:, c] == 0)].sum())
-            fn = float(w[~pr & (y[:, c] == 1)].sum())
-            scored.append((2 * tp / max(1e-9, 2 * tp + fp + fn), float(t)))
+            scored.append((f1(pr, c), float(t)))
         if not scored:
             th[lab] = hi
             continue
@@ -65,17 +69,14 @@ def pick_thresholds(y: np.ndarray, p: np.ndarray, target_fpr: float, per_cat_cap
     def fpr_of(th):
         pred = p >= np.array([th[l] for l in LABELS])
         return rate(pred.any(1), benign), pred
+
     def merit(th):
+        """(benign FP rate, violation recall + macro-F1) at thresholds th."""
         fpr, pred = fpr_of(th)
         recall = rate(pred.any(1), ~benign) if (~benign).any() else 0.0
-        f1 = []
-        for c in range(len(LABELS)):
-            tp = float(w[pred[:, c] & (y[:, c] == 1)].sum()); fp = float(w[pred[:, c] & (y[:, c] == 0)].sum())
-            fn = float(w[~pred[:, c] & (y[:, c] == 1)].sum())
-            f1.append(2 * tp / max(1e-9, 2 * tp + fp + fn))
-        return fpr, recall + float(np.mean(f1))
+        return fpr, recall + float(np.mean([f1(pred[:, c], c) for c in range(len(LABELS))]))
 
-    for _ in range(1000 if raise_rule == "most-benign" else 0):
+    while raise_rule == "most-benign":
         fpr, pred = fpr_of(th)
         if fpr <= target_fpr:
             break
@@ -110,11 +111,7 @@ def pick_thresholds(y: np.ndarray, p: np.ndarray, target_fpr: float, per_cat_cap
            "weighting": ("each validation original counts once, however many variants it has" if groups
                          else "each validation row counts once"),
            "raise_rule": raise_rule}
-    f1s = {}
-    for c, lab in enumerate(LABELS):
-        tp = float(w[pred[:, c] & (y[:, c] == 1)].sum()); fp = float(w[pred[:, c] & (y[:, c] == 0)].sum())
-        fn = float(w[~pred[:, c] & (y[:, c] == 1)].sum())
-        f1s[lab] = round(2 * tp / max(1e-9, 2 * tp + fp + fn), 4)
+    f1s = {lab: round(f1(pred[:, c], c), 4) for c, lab in enumerate(LABELS)}
     rep["val_f1"] = f1s
     rep["val_macro_f1"] = round(float(np.mean(list(f1s.values()))), 4)
     return th, rep
