@@ -366,7 +366,10 @@ def stage_train(args) -> None:
     tok = tokenizer()
     ids = encode(tok, [r["text"] for r in rows])
     y = torch.tensor([label_vec(r.get("labels") or []) for r in rows])
-    w = torch.tensor([args.public_weight if r.get("source") else 1.0 for r in rows])
+    # hard negatives (benign posts that share words with violations) may weigh more: they teach stance,
+    # not topic words
+    w = torch.tensor([args.public_weight if r.get("source") else args.hard_weight if r.get("hard_negative") else 1.0
+                      for r in rows])
     vids = encode(tok, [r["text"] for r in val])
     vy = np.array([label_vec(r.get("labels") or []) for r in val])
 
@@ -374,7 +377,8 @@ def stage_train(args) -> None:
     model = MiniLMClassifier(cfg, pooling=args.pooling)
     model.load_pretrained(base_model_dir() / "model.safetensors")
     # positives are rare per category: mild pos_weight from train frequencies (capped)
-    pos = y[w == 1.0].mean(0).clamp(min=1e-3)
+    corpus_rows = torch.tensor([not r.get("source") for r in rows])
+    pos = y[corpus_rows].mean(0).clamp(min=1e-3)
     pos_weight = ((1 - pos) / pos).sqrt().clamp(1.0, args.max_pos_weight)
     print("pos_weight", [round(float(v), 2) for v in pos_weight], flush=True)
 
@@ -443,7 +447,8 @@ def stage_train(args) -> None:
             "public": dict(Counter(r["source"] for r in public)), "threads": args.threads, "n_chunks": len(chunks),
             "hyper": {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "pooling", "seed",
                                                     "val_frac", "public_ratio", "public_weight", "max_pos_weight",
-                                                    "chunk_aug", "bengali_share", "average_last", "label_smoothing")},
+                                                    "chunk_aug", "bengali_share", "average_last", "label_smoothing",
+                                                    "hard_weight")},
             "pooling": args.pooling, "config": cfg}
     (work / "train_info.json").write_text(json.dumps(info, indent=2))
     print(f"training took {info['train_seconds']}s; best epoch {best[1]} val mAP {best[0]:.4f}", flush=True)
@@ -558,6 +563,7 @@ def main(argv=None) -> None:
                     help="bengali_hate rows as a share of the public budget (all its rows are hateful and in "
                          "Bengali script: more teaches 'Bengali script -> hate_speech')")
     ap.add_argument("--chunk-aug", type=int, default=1, help="add sentence chunks of training rows (1/0)")
+    ap.add_argument("--hard-weight", type=float, default=1.0, help="loss weight of a benign hard-negative row")
     ap.add_argument("--max-pos-weight", type=float, default=1.5)
     ap.add_argument("--label-smoothing", type=float, default=0.1,
                     help="targets become eps/2 and 1-eps/2: keeps scores off 0/1 so thresholds can separate")
