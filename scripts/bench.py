@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import requests
@@ -114,13 +115,13 @@ class KeepAliveClient:
     (requests adds ~0.5 ms a call here)."""
 
     def __init__(self, url: str):
-        host_port = url.split("//", 1)[1].split("/", 1)[0]
-        host, port = host_port.rsplit(":", 1)
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        parts = urllib.parse.urlsplit(url)
+        self.path = parts.path
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
 
     def check(self, text: str) -> dict:
         body = json.dumps({"text": text})
-        self.connection.request("POST", "/v1/check", body, {"Content-Type": "application/json"})
+        self.connection.request("POST", self.path, body, {"Content-Type": "application/json"})
         response = self.connection.getresponse()
         data = response.read()
         if response.status != 200:
@@ -128,7 +129,7 @@ class KeepAliveClient:
         return json.loads(data)
 
 
-def time_http(client: KeepAliveClient, url: str, posts: list[str]) -> tuple[list[float], list[float]]:
+def time_http(client: KeepAliveClient, posts: list[str]) -> tuple[list[float], list[float]]:
     round_trip, server = [], []
     for post in posts:
         started = time.perf_counter()
@@ -138,16 +139,16 @@ def time_http(client: KeepAliveClient, url: str, posts: list[str]) -> tuple[list
     return round_trip, server
 
 
-def typing_cost(session: KeepAliveClient, url: str, posts: list[str], fresh: list[str]) -> dict:
+def typing_cost(client: KeepAliveClient, posts: list[str], fresh: list[str]) -> dict:
     """Type posts word by word (each word a debounce point) and time each re-check against
     full checks of posts of the same length that the service has never seen."""
     retype, retype_server = [], []
     for post in posts:
         words = post.split(" ")
-        client, server = time_http(session, url, [" ".join(words[:i]) for i in range(1, len(words) + 1)])
-        retype += client
+        round_trip, server = time_http(client, [" ".join(words[:i]) for i in range(1, len(words) + 1)])
+        retype += round_trip
         retype_server += server
-    full, full_server = time_http(session, url, fresh)
+    full, full_server = time_http(client, fresh)
     return {"post_chars": statistics.mean(len(p) for p in posts), "recheck_p50_ms": statistics.median(retype),
             "full_check_p50_ms": statistics.median(full),
             "recheck_over_full": statistics.median(retype) / statistics.median(full),
@@ -272,13 +273,13 @@ def main() -> None:
     proc, cold_ms = start_server(port)
     report["cold_start_ms"] = cold_ms
     url = f"http://127.0.0.1:{port}/v1/check"
-    http = KeepAliveClient(url)
+    keep_alive = KeepAliveClient(url)
     try:
         time_raw(session, encoder, posts[64][:20])  # warm both sides
-        time_http(http, url, [p + " warm" for p in posts[64][:20]])
+        time_http(keep_alive, [p + " warm" for p in posts[64][:20]])
         for n, items in posts.items():
             raw = time_raw(session, encoder, items)
-            client, server = time_http(http, url, items)
+            client, server = time_http(keep_alive, items)
             report["lengths"][n] = {
                 "chars_mean": statistics.mean(len(p) for p in items),
                 "raw_p50_ms": statistics.median(raw), "raw_p99_ms": pct(raw, 99),
@@ -287,7 +288,7 @@ def main() -> None:
                 "http_over_raw_p50": statistics.median(client) / statistics.median(raw),
             }
         typed = make_posts(encoder, 64, 10 if args.quick else 20, seed=1001)
-        report["typing"] = typing_cost(http, url, typed, make_posts(encoder, 64, 40, seed=1002))
+        report["typing"] = typing_cost(keep_alive, typed, make_posts(encoder, 64, 40, seed=1002))
         pool = [p for items in posts.values() for p in items]
         report["throughput"] = concurrent_throughput(url, pool, clients=4, seconds=5 if args.quick else 15)
         report["load"] = paced_load(url, pool, args.rate, load_seconds)
