@@ -1,6 +1,7 @@
 """Checks on the project's labelled corpus (corpus/train.jsonl, corpus/test.jsonl)."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -201,14 +202,18 @@ def test_build_is_reproducible(tmp_path):
 PENDING = sorted((CORPUS / "src" / "pending").glob("*.txt"))
 
 
+@pytest.fixture(scope="module")
+def build_corpus():
+    spec = importlib.util.spec_from_file_location("cg_build_corpus", ROOT / "scripts" / "build_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.parametrize("path", PENDING, ids=[p.name for p in PENDING])
-def test_pending_sources_parse_and_keep_the_benign_share(path):
+def test_pending_sources_parse_and_keep_the_benign_share(build_corpus, path):
     """Parked material (corpus/src/pending, not read by the build) must stay ready to move into
     src/train: it parses with the build's own parser and is at least 40% benign."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import build_corpus
-
-    items = build_corpus.parse_source(path)
+    items = build_corpus.parse_source(path)  # raises on unknown labels or languages
     assert len(items) >= 100
     assert sum(not it["labels"] for it in items) / len(items) >= 0.40
-    assert all(it["labels"] <= set(CATEGORIES) for it in items)
