@@ -1,7 +1,6 @@
 """Checks on the project's labelled corpus (corpus/train.jsonl, corpus/test.jsonl)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -10,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -204,10 +204,7 @@ PENDING = sorted((CORPUS / "src" / "pending").glob("*.txt"))
 
 @pytest.fixture(scope="module")
 def build_corpus():
-    spec = importlib.util.spec_from_file_location("cg_build_corpus", ROOT / "scripts" / "build_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_corpus")
 
 
 @pytest.mark.parametrize("path", PENDING, ids=[p.name for p in PENDING])

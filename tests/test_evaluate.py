@@ -2,7 +2,6 @@
 with the shipped model (skipped when models/ holds no model)."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -10,12 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
-_spec = importlib.util.spec_from_file_location("cg_evaluate", ROOT / "scripts" / "evaluate.py")
-ev = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ev)
+ev = load_script("evaluate")
 
 FIXTURE = ROOT / "tests" / "fixtures" / "eval_tiny.jsonl"
 MODELS = Path(os.environ.get("CG_TEST_MODEL_DIR", ROOT / "models"))

@@ -1,15 +1,10 @@
 """scripts/thresholds.py: the validation threshold rule on small hand-made score matrices."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
+from scriptload import load_script
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("cg_thresholds", ROOT / "scripts" / "thresholds.py")
-thresholds = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(thresholds)
+thresholds = load_script("thresholds")
 LABELS = thresholds.LABELS
 A, B = LABELS.index("hate_speech"), LABELS.index("privacy")
 
