@@ -210,31 +210,36 @@ def load_public(data: Path, seed: int, budget: int, bengali_share: float = 0.0) 
     share = {"davidson_hate": 0.25, "davidson_neither": 0.25, "ruhsold_hate": 0.2, "ruhsold_normal": 0.2,
              "bengali_hate": bengali_share}
     pools: dict[str, list[tuple[str, list[str], str]]] = defaultdict(list)
-    p = data / "davidson" / "labeled_data.csv"
-    if p.exists():
-        with open(p, encoding="utf-8") as fh:
-            for i, r in enumerate(csv.DictReader(fh)):
-                if heldout(i):
-                    continue
-                if r["class"] == "0":
-                    pools["davidson_hate"].append((r["tweet"], ["hate_speech"], "en"))
-                elif r["class"] == "2":
-                    pools["davidson_neither"].append((r["tweet"], [], "en"))
-    p = data / "ruhsold_roman_urdu" / "task_2_train.tsv"
-    if p.exists():
-        with open(p, encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                parts = line.rstrip("\n").rsplit("\t", 1)
-                if len(parts) != 2 or heldout(i):
-                    continue
-                t, lab = parts[0].strip(), parts[1].strip()
-                if lab in ("2", "3"):
-                    pools["ruhsold_hate"].append((t, ["hate_speech"], "ur-Latn"))
-                elif lab == "1":
-                    pools["ruhsold_normal"].append((t, [], "ur-Latn"))
-    p = data / "bengali_hate" / "bengali_hate_v2.0.csv"
-    if p.exists():
-        with open(p, encoding="utf-8") as fh:
+    davidson = data / "davidson" / "labeled_data.csv"
+    ruhsold = data / "ruhsold_roman_urdu" / "task_2_train.tsv"
+    bengali = data / "bengali_hate" / "bengali_hate_v2.0.csv"
+    # a missing file must stop the build: skipping it silently trains a different model
+    missing = [str(p) for p in (davidson, ruhsold) + ((bengali,) if bengali_share > 0 else ()) if not p.is_file()]
+    if missing:
+        raise SystemExit(f"public data not found: {', '.join(missing)} (--data names the folder; "
+                         "--public-ratio 0 trains without public rows)")
+    with open(davidson, encoding="utf-8") as fh:
+        for i, r in enumerate(csv.DictReader(fh)):
+            if heldout(i):
+                continue
+            if r["class"] == "0":
+                pools["davidson_hate"].append((r["tweet"], ["hate_speech"], "en"))
+            elif r["class"] == "2":
+                pools["davidson_neither"].append((r["tweet"], [], "en"))
+    with open(ruhsold, encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            parts = line.rstrip("\n").rsplit("\t", 1)
+            if len(parts) != 2 or heldout(i):
+                continue
+            t, lab = parts[0].strip(), parts[1].strip()
+            if lab in ("2", "3"):
+                pools["ruhsold_hate"].append((t, ["hate_speech"], "ur-Latn"))
+            elif lab == "1":
+                pools["ruhsold_normal"].append((t, [], "ur-Latn"))
+    # read even when its share is 0: the shuffles below draw from one seeded generator, and skipping
+    # this pool would change which davidson and ruhsold rows every earlier model was trained on
+    if bengali.is_file():
+        with open(bengali, encoding="utf-8") as fh:
             for i, r in enumerate(csv.DictReader(fh)):
                 if heldout(i):
                     continue
