@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "backend"))
 from thresholds import LABELS, pick_thresholds  # noqa: E402
 
 NAME = "conduct-guard-minilm-l6"
-VERSION = "0.3.0"
+VERSION = "0.4.0"
 SEED = 13
 MAX_LEN = 128
 
@@ -159,10 +159,26 @@ def label_vec(labels) -> list[float]:
     return v
 
 
+# corpus/src/train/zz_*.txt are appended batches: their names sort last, so build_corpus.py (one
+# seeded generator over the files in name order) leaves every earlier row byte-identical
+APPENDED_GROUP_PREFIX = "g-zz_"
+
+
 def split_validation(rows: list[dict], frac: float, seed: int):
     """Seeded split by `group` (all variants of one original stay on one side, so validation
     measures generalisation to unseen originals), stratified by the group's label set and
-    hard-negative flag."""
+    hard-negative flag; groups of appended zz_ files are split separately (see below)."""
+    appended = [r for r in rows if str(r.get("group", "")).startswith(APPENDED_GROUP_PREFIX)]
+    if appended:
+        # split on their own, after the rest, so adding a zz_ file never moves an existing original
+        # between train and validation: candidates before and after it compare on the same rows
+        tr, va = split_validation([r for r in rows if not str(r.get("group", "")).startswith(APPENDED_GROUP_PREFIX)],
+                                  frac, seed)
+        groups = sorted({str(r["group"]) for r in appended})
+        random.Random(seed + 99).shuffle(groups)
+        val_groups = set(groups[:int(len(groups) * frac)])
+        return (tr + [r for r in appended if r["group"] not in val_groups],
+                va + [r for r in appended if r["group"] in val_groups])
     rng = random.Random(seed)
     by_group: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -561,12 +577,12 @@ def main(argv=None) -> None:
     ap.add_argument("--val-frac", type=float, default=0.15)
     ap.add_argument("--public-ratio", type=float, default=0.4,
                     help="public rows as a fraction of corpus training rows (0 = none)")
-    ap.add_argument("--public-weight", type=float, default=0.5, help="loss weight of a public row")
+    ap.add_argument("--public-weight", type=float, default=0.2, help="loss weight of a public row")
     ap.add_argument("--bengali-share", type=float, default=0.0,
                     help="bengali_hate rows as a share of the public budget (all its rows are hateful and in "
                          "Bengali script: more teaches 'Bengali script -> hate_speech')")
     ap.add_argument("--chunk-aug", type=int, default=1, help="add sentence chunks of training rows (1/0)")
-    ap.add_argument("--hard-weight", type=float, default=1.0, help="loss weight of a benign hard-negative row")
+    ap.add_argument("--hard-weight", type=float, default=2.0, help="loss weight of a benign hard-negative row")
     ap.add_argument("--max-pos-weight", type=float, default=1.5)
     ap.add_argument("--label-smoothing", type=float, default=0.1,
                     help="targets become eps/2 and 1-eps/2: keeps scores off 0/1 so thresholds can separate")
