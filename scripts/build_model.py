@@ -168,12 +168,12 @@ def split_validation(rows: list[dict], frac: float, seed: int):
     """Seeded split by `group` (all variants of one original stay on one side, so validation
     measures generalisation to unseen originals), stratified by the group's label set and
     hard-negative flag; groups of appended zz_ files are split separately (see below)."""
-    appended = [r for r in rows if str(r.get("group", "")).startswith(APPENDED_GROUP_PREFIX)]
-    if appended:
+    is_appended = [str(r.get("group", "")).startswith(APPENDED_GROUP_PREFIX) for r in rows]
+    if any(is_appended):
         # split on their own, after the rest, so adding a zz_ file never moves an existing original
         # between train and validation: candidates before and after it compare on the same rows
-        tr, va = split_validation([r for r in rows if not str(r.get("group", "")).startswith(APPENDED_GROUP_PREFIX)],
-                                  frac, seed)
+        appended = [r for r, a in zip(rows, is_appended) if a]
+        tr, va = split_validation([r for r, a in zip(rows, is_appended) if not a], frac, seed)
         groups = sorted({str(r["group"]) for r in appended})
         random.Random(seed + 99).shuffle(groups)
         val_groups = set(groups[:int(len(groups) * frac)])
