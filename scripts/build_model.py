@@ -171,12 +171,17 @@ def split_validation(rows: list[dict], frac: float, seed: int):
     is_appended = [str(r.get("group", "")).startswith(APPENDED_GROUP_PREFIX) for r in rows]
     if any(is_appended):
         # split on their own, after the rest, so adding a zz_ file never moves an existing original
-        # between train and validation: candidates before and after it compare on the same rows
+        # between train and validation: candidates before and after it compare on the same rows.
+        # Each batch (zz_batch9_*, zz_batch10_*, ...) is shuffled on its own for the same reason.
         appended = [r for r, a in zip(rows, is_appended) if a]
         tr, va = split_validation([r for r, a in zip(rows, is_appended) if not a], frac, seed)
-        groups = sorted({str(r["group"]) for r in appended})
-        random.Random(seed + 99).shuffle(groups)
-        val_groups = set(groups[:int(len(groups) * frac)])
+        by_batch: dict[str, list[str]] = defaultdict(list)
+        for g in sorted({str(r["group"]) for r in appended}):
+            by_batch[g[len(APPENDED_GROUP_PREFIX):].split("_")[0]].append(g)
+        val_groups = set()
+        for groups in by_batch.values():
+            random.Random(seed + 99).shuffle(groups)
+            val_groups.update(groups[:int(len(groups) * frac)])
         return (tr + [r for r in appended if r["group"] not in val_groups],
                 va + [r for r in appended if r["group"] in val_groups])
     rng = random.Random(seed)
@@ -371,7 +376,7 @@ def stage_train(args) -> None:
     work.mkdir(parents=True, exist_ok=True)
 
     corpus = read_jsonl(Path(args.corpus) / "train.jsonl")
-    train, val = split_validation(corpus, args.val_frac, args.seed)
+    train, val = split_validation(corpus, args.val_frac, args.split_seed)
     budget = int(len(train) * args.public_ratio)
     public = load_public(Path(args.data), args.seed, budget, args.bengali_share) if args.public_ratio > 0 else []
     print(f"corpus train {len(train)}  val {len(val)}  public {len(public)} {dict(Counter(r['source'] for r in public))}", flush=True)
@@ -464,7 +469,7 @@ def stage_train(args) -> None:
     info = {"train_seconds": round(time.time() - t0, 1), "best_epoch": best[1], "best_val_mAP": round(best[0], 4),
             "history": history, "n_train_corpus": len(train), "n_val": len(val), "n_public": len(public),
             "public": dict(Counter(r["source"] for r in public)), "threads": args.threads, "n_chunks": len(chunks),
-            "hyper": {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "pooling", "seed",
+            "hyper": {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "pooling", "seed", "split_seed",
                                                     "val_frac", "public_ratio", "public_weight", "max_pos_weight",
                                                     "chunk_aug", "bengali_share", "average_last", "label_smoothing",
                                                     "hard_weight")},
@@ -568,6 +573,8 @@ def main(argv=None) -> None:
     ap.add_argument("--work", default=str(ROOT / "scripts" / "out"), help="checkpoints, val split (git-ignored)")
     ap.add_argument("--stage", choices=["all", "train", "export", "quantise", "thresholds"], default="all")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--split-seed", type=int, default=SEED,
+                    help="seed of the validation split only, so runs with another --seed stay paired")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch-size", type=int, default=32)
