@@ -446,11 +446,18 @@ def stats_table(train, test) -> str:
     return "\n".join(lines) + "\n"
 
 
+def batch_order(path: Path) -> list:
+    """Train files in this order: numbers in names compare as numbers, so zz_batch10_* comes after
+    zz_batch9_*. One seeded generator fills the files in order, so an appended batch must sort last to
+    leave earlier rows unchanged. (Test files keep plain name order: it fixed test.jsonl.)"""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+
 def build(out_dir: Path) -> dict:
     train_pools = load_slots(SRC / "slots_train.txt")
     test_pools = load_slots(SRC / "slots_test.txt")
     train_items = []
-    for p in sorted((SRC / "train").glob("*.txt")):
+    for p in sorted((SRC / "train").glob("*.txt"), key=batch_order):
         train_items += parse_source(p)
     test_items = []
     for p in sorted((SRC / "test").glob("*.txt")):
