@@ -214,3 +214,11 @@ def test_pending_sources_parse_and_keep_the_benign_share(build_corpus, path):
     items = build_corpus.parse_source(path)  # raises on unknown labels or languages
     assert len(items) >= 100
     assert sum(not it["labels"] for it in items) / len(items) >= 0.40
+
+
+def test_appended_batches_sort_after_earlier_ones(build_corpus):
+    """build_corpus fills train files with one seeded generator in batch_order; zz_batch10 must come
+    after zz_batch9 (plain name order puts it first and would rewrite batch 9's rows)."""
+    names = ["zz_batch10_leaks.txt", "zz_batch9_everyday_ur.txt", "batch8_groups_en.txt", "multi_more2.txt"]
+    ordered = [p.name for p in sorted((Path(n) for n in names), key=build_corpus.batch_order)]
+    assert ordered == ["batch8_groups_en.txt", "multi_more2.txt", "zz_batch9_everyday_ur.txt", "zz_batch10_leaks.txt"]
