@@ -159,8 +159,8 @@ def label_vec(labels) -> list[float]:
     return v
 
 
-# corpus/src/train/zz_*.txt are appended batches: their names sort last, so build_corpus.py (one
-# seeded generator over the files in name order) leaves every earlier row byte-identical
+# corpus/src/train/zz_batchN_*.txt are appended batches: build_corpus.py reads them last, in batch
+# order (build_corpus.batch_order), so it leaves every earlier row byte-identical
 APPENDED_GROUP_PREFIX = "g-zz_"
 
 
