@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 # label order and the threshold rule live in scripts/thresholds.py (numpy only, so tests need no torch)
 from thresholds import LABELS, pick_thresholds  # noqa: E402
+from group_swap import group_swapped_rows  # noqa: E402
 
 NAME = "conduct-guard-minilm-l6"
 VERSION = "0.4.0"
@@ -386,7 +387,10 @@ def stage_train(args) -> None:
 
     chunks = chunk_rows(train) if args.chunk_aug else []
     print(f"sentence-chunk rows {len(chunks)} (benign {sum(not c['labels'] for c in chunks)})", flush=True)
-    rows = train + chunks + public
+    # own generator, so the swaps never move the data order's draws
+    swapped = group_swapped_rows(train, args.group_swap, args.seed + 5) if args.group_swap else []
+    print(f"group-swap rows {len(swapped)}", flush=True)
+    rows = train + chunks + swapped + public
     tok = tokenizer()
     ids = encode(tok, [r["text"] for r in rows])
     y = torch.tensor([label_vec(r.get("labels") or []) for r in rows])
@@ -401,7 +405,7 @@ def stage_train(args) -> None:
     model = MiniLMClassifier(cfg, pooling=args.pooling)
     model.load_pretrained(base_model_dir() / "model.safetensors")
     # positives are rare per category: mild pos_weight from train frequencies (capped)
-    corpus_rows = torch.tensor([not r.get("source") for r in rows])
+    corpus_rows = torch.tensor([not r.get("source") and not r.get("augmented") for r in rows])
     pos = y[corpus_rows].mean(0).clamp(min=1e-3)
     pos_weight = ((1 - pos) / pos).sqrt().clamp(1.0, args.max_pos_weight)
     print("pos_weight", [round(float(v), 2) for v in pos_weight], flush=True)
@@ -469,10 +473,11 @@ def stage_train(args) -> None:
     info = {"train_seconds": round(time.time() - t0, 1), "best_epoch": best[1], "best_val_mAP": round(best[0], 4),
             "history": history, "n_train_corpus": len(train), "n_val": len(val), "n_public": len(public),
             "public": dict(Counter(r["source"] for r in public)), "threads": args.threads, "n_chunks": len(chunks),
+            "n_group_swap": len(swapped),
             "hyper": {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "pooling", "seed", "split_seed",
                                                     "val_frac", "public_ratio", "public_weight", "max_pos_weight",
                                                     "chunk_aug", "bengali_share", "average_last", "label_smoothing",
-                                                    "hard_weight")},
+                                                    "hard_weight", "group_swap")},
             "pooling": args.pooling, "config": cfg}
     (work / "train_info.json").write_text(json.dumps(info, indent=2))
     print(f"training took {info['train_seconds']}s; best epoch {best[1]} val mAP {best[0]:.4f}", flush=True)
@@ -589,6 +594,9 @@ def main(argv=None) -> None:
                     help="bengali_hate rows as a share of the public budget (all its rows are hateful and in "
                          "Bengali script: more teaches 'Bengali script -> hate_speech')")
     ap.add_argument("--chunk-aug", type=int, default=1, help="add sentence chunks of training rows (1/0)")
+    ap.add_argument("--group-swap", type=int, default=0,
+                    help="copies of each training row that names a faith, caste or region, with the name swapped "
+                         "(scripts/group_swap.py); 0 = none")
     ap.add_argument("--hard-weight", type=float, default=2.0, help="loss weight of a benign hard-negative row")
     ap.add_argument("--max-pos-weight", type=float, default=1.5)
     ap.add_argument("--label-smoothing", type=float, default=0.1,
