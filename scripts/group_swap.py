@@ -1,10 +1,11 @@
 """Counterfactual group swaps: copies of training rows with the named faith, caste or region swapped.
 
-The model reads a group's name as a sign of hate: "Dalit" stands in 42 hate_speech rows of the corpus
-and 17 benign ones, "Bihari" 55 and 20, so a warm post about a Dalit groom's baraat scores as hate.
+Suspected cause of warm posts about a group scoring as hate: in corpus/train.jsonl (model 0.4.0)
+"Bihari" stands in 42 hate_speech rows and 3 benign ones, "Ahmadi" in 26 and 3, "Dalit" in 34 and 13.
 Copies of every row that names such a group, with the name swapped for another of the same kind and
 the labels kept, make each name equally likely in hateful and warm posts, so only the stance is left
 to learn from (counterfactual data augmentation, as in Dixon et al. 2018 and Park et al. 2018).
+Tried for candidates G0 and G1 (corpus/src/pending/README.md); it did not help, so it is off by default.
 
 Standard library only, so tests can check it without torch.
 """
