@@ -105,3 +105,17 @@ def test_report_on_fixture_with_shipped_model(tmp_path):
     assert saved["model_metrics"]["macro_f1"] == pytest.approx(m["macro_f1"])
     md = (tmp_path / "EVAL.md").read_text(encoding="utf-8")
     assert "## Headline" in md and "keyword baseline" in md and "## Per category" in md
+
+
+def test_committed_report_is_of_the_shipped_model():
+    """models/eval.json must describe the model.json beside it (version and thresholds) and carry the
+    issue's int8-vs-fp32 check: evaluating a copied int8 file without its git-ignored fp32 twin
+    silently writes "skipped" there, which is how 0.4.0's first report went out."""
+    shipped = json.loads((ROOT / "models" / "model.json").read_text(encoding="utf-8"))
+    report = json.loads((ROOT / "models" / "eval.json").read_text(encoding="utf-8"))
+    assert report["model"]["version"] == shipped["version"]
+    assert report["model"]["thresholds"] == shipped["thresholds"]
+    fidelity = report["int8_vs_fp32"]
+    assert fidelity is not None, "re-run scripts/evaluate.py with models/model.fp32.onnx present"
+    assert 0.0 <= fidelity["mean_abs_prob_diff"] <= fidelity["max_abs_prob_diff"] <= 1.0
+    assert "int8 vs fp32" in (ROOT / "models" / "EVAL.md").read_text(encoding="utf-8")
