@@ -367,6 +367,27 @@ def average_precision(y: np.ndarray, p: np.ndarray) -> float:
 # --------------------------------------------------------------------------------------
 # Stages
 # --------------------------------------------------------------------------------------
+def param_groups(model: MiniLMClassifier, lr: float, head_lr: float, layer_decay: float = 1.0) -> list[dict]:
+    """AdamW groups: the head at head_lr; the encoder at lr, or with layer-wise decay < 1 the top layer at
+    lr and each lower one (then the embeddings) a factor layer_decay lower, so the general reading of
+    the lower layers moves least. Frozen parameters are left out."""
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    groups = [{"params": [p for n, p in named if n.startswith("head.")], "lr": head_lr}]
+    body = [(n, p) for n, p in named if not n.startswith("head.")]
+    if layer_decay == 1.0:
+        return [{"params": [p for _, p in body], "lr": lr}] + groups
+    depth = len(model.layers)
+
+    def level(name: str) -> int:  # 0 = embeddings, depth = top layer
+        return int(name.split(".")[1]) + 1 if name.startswith("layers.") else 0
+
+    for lv in range(depth + 1):
+        ps = [p for n, p in body if level(n) == lv]
+        if ps:
+            groups.append({"params": ps, "lr": lr * layer_decay ** (depth - lv)})
+    return groups
+
+
 def stage_train(args) -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
@@ -410,11 +431,11 @@ def stage_train(args) -> None:
     pos_weight = ((1 - pos) / pos).sqrt().clamp(1.0, args.max_pos_weight)
     print("pos_weight", [round(float(v), 2) for v in pos_weight], flush=True)
 
-    head = [p for n, p in model.named_parameters() if n.startswith("head.")]
-    body = [p for n, p in model.named_parameters() if not n.startswith("head.")]
-    decay = lambda ps: ps  # noqa: E731
-    opt = torch.optim.AdamW([{"params": decay(body), "lr": args.lr}, {"params": head, "lr": args.head_lr}],
-                            weight_decay=0.01)
+    if args.freeze_embeddings:
+        # words the corpus never uses keep their pre-trained neighbours (new phrasings, not seen words)
+        for emb in (model.word, model.pos, model.typ):
+            emb.weight.requires_grad_(False)
+    opt = torch.optim.AdamW(param_groups(model, args.lr, args.head_lr, args.layer_lr_decay), weight_decay=0.01)
     rng = random.Random(args.seed)
     steps_per_epoch = math.ceil(len(ids) / args.batch_size)
     total = steps_per_epoch * args.epochs
@@ -477,7 +498,8 @@ def stage_train(args) -> None:
             "hyper": {k: getattr(args, k) for k in ("epochs", "batch_size", "lr", "head_lr", "pooling", "seed", "split_seed",
                                                     "val_frac", "public_ratio", "public_weight", "max_pos_weight",
                                                     "chunk_aug", "bengali_share", "average_last", "label_smoothing",
-                                                    "hard_weight", "group_swap")},
+                                                    "hard_weight", "group_swap", "layer_lr_decay",
+                                                    "freeze_embeddings")},
             "pooling": args.pooling, "config": cfg}
     (work / "train_info.json").write_text(json.dumps(info, indent=2))
     print(f"training took {info['train_seconds']}s; best epoch {best[1]} val mAP {best[0]:.4f}", flush=True)
@@ -597,6 +619,10 @@ def main(argv=None) -> None:
     ap.add_argument("--group-swap", type=int, default=0,
                     help="copies of each training row that names a faith, caste or region, with the name swapped "
                          "(scripts/group_swap.py); 0 = none")
+    ap.add_argument("--layer-lr-decay", type=float, default=1.0,
+                    help="encoder lr factor per layer down from the top (1 = one lr for the whole encoder)")
+    ap.add_argument("--freeze-embeddings", action="store_true",
+                    help="keep the pre-trained token, position and type embeddings fixed")
     ap.add_argument("--hard-weight", type=float, default=2.0, help="loss weight of a benign hard-negative row")
     ap.add_argument("--max-pos-weight", type=float, default=1.5)
     ap.add_argument("--label-smoothing", type=float, default=0.1,
