@@ -110,6 +110,12 @@ class MiniLMClassifier(nn.Module):
             pooled = (x * m.unsqueeze(-1)).sum(1) / m.sum(1, keepdim=True).clamp(min=1e-9)
         return self.head(self.drop(pooled))
 
+    def freeze_embeddings(self) -> None:
+        """Keep the pre-trained token, position and type embeddings fixed: words the corpus never uses
+        keep their pre-trained neighbours (new phrasings, not only seen words)."""
+        for emb in (self.word, self.pos, self.typ):
+            emb.weight.requires_grad_(False)
+
     def load_pretrained(self, path: Path):
         from safetensors.torch import load_file
 
@@ -432,9 +438,7 @@ def stage_train(args) -> None:
     print("pos_weight", [round(float(v), 2) for v in pos_weight], flush=True)
 
     if args.freeze_embeddings:
-        # words the corpus never uses keep their pre-trained neighbours (new phrasings, not seen words)
-        for emb in (model.word, model.pos, model.typ):
-            emb.weight.requires_grad_(False)
+        model.freeze_embeddings()
     opt = torch.optim.AdamW(param_groups(model, args.lr, args.head_lr, args.layer_lr_decay), weight_decay=0.01)
     rng = random.Random(args.seed)
     steps_per_epoch = math.ceil(len(ids) / args.batch_size)
