@@ -21,11 +21,13 @@ async function stopWorkers() {
     if (!ours.length) await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(ours.length, `no running version of our worker in ${JSON.stringify(versions)}`);
+  const sent = versions.length;
   for (const v of ours) await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
-  const stopped = () => ours.every((o) => {
-    const updates = versions.filter((v) => v.versionId === o.versionId);
-    return updates.length && updates[updates.length - 1].runningStatus === 'stopped';
-  });
+  // A message from the open page may wake the worker again at once, so the last update can be
+  // 'running' by the time we look. What shows the eviction (globals gone) is an update after the
+  // request that says 'stopped', or 'starting' (a worker that was running starts only after a stop).
+  const stopped = () => ours.every((o) => versions.slice(sent)
+    .some((v) => v.versionId === o.versionId && ['stopped', 'starting'].includes(v.runningStatus)));
   const until = Date.now() + 10000;
   while (!stopped() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   assert.ok(stopped(), `the worker did not stop: ${JSON.stringify(versions.slice(-4))}`);
