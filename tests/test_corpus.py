@@ -216,8 +216,8 @@ def test_pending_sources_parse(build_corpus, path):
 
 def test_moving_all_pending_material_keeps_the_corpus_benign_share(build_corpus):
     """Some parked batches are violations only (batch 11), so the share that must hold is the
-    corpus's: src/train plus everything parked stays at least 40% benign, counting each line as the
-    k rows the build makes of it."""
+    corpus's: src/train plus everything parked stays at least 40% benign, counting each line as its
+    k variants (the build makes up to k; it drops a variant that repeats an earlier text)."""
     items = [it for path in sorted((CORPUS / "src" / "train").glob("*.txt")) + PENDING
              for it in build_corpus.parse_source(path)]
     rows = sum(it["k"] for it in items)
