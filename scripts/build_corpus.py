@@ -37,11 +37,11 @@ SEED = 20240917
 sys.path.insert(0, str(ROOT / "backend"))
 from conduct_guard.categories import CATEGORIES  # noqa: E402  (the one list of the nine ids)
 
-LANGS = ("en", "ur-Latn", "hi-Latn", "bn-Latn", "ur", "hi", "bn")
+LANGS = ("en", "ur-Latn", "hi-Latn", "bn-Latn", "ur", "hi", "bn", "gu")
 CODE_MIXED = ("ur-Latn", "hi-Latn", "bn-Latn")
 REGISTERS = ("tweet", "facebook", "linkedin", "whatsapp", "comment", "official_account")
 COUNTRIES = ("PK", "IN", "BD")
-LANG_COUNTRY = {"ur-Latn": "PK", "ur": "PK", "hi-Latn": "IN", "hi": "IN", "bn-Latn": "BD", "bn": "BD"}
+LANG_COUNTRY = {"ur-Latn": "PK", "ur": "PK", "hi-Latn": "IN", "hi": "IN", "bn-Latn": "BD", "bn": "BD", "gu": "IN"}
 PERSONAL_REGISTERS = ("tweet", "facebook", "whatsapp", "comment", "linkedin")
 REGISTER_WEIGHTS = (30, 25, 25, 15, 5)
 
@@ -314,7 +314,7 @@ def norm(t: str) -> str:
     return re.sub(r"\s+", " ", t.lower()).strip()
 
 
-SENT_SPLIT = re.compile(r"(?<=[.!?।])\s+|\n+")
+SENT_SPLIT = re.compile(r"(?<=[.!?।۔؟])\s+|\n+")
 
 
 def sentences(t: str) -> list[str]:
