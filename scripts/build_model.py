@@ -119,7 +119,8 @@ class MiniLMClassifier(nn.Module):
     def load_pretrained(self, path: Path):
         from safetensors.torch import load_file
 
-        sd = load_file(str(path))
+        # a BertModel saved on its own has bare names; one saved inside a task model has "bert."
+        sd = {k.removeprefix("bert."): v for k, v in load_file(str(path)).items()}
         own = {
             "word.weight": "embeddings.word_embeddings.weight",
             "pos.weight": "embeddings.position_embeddings.weight",

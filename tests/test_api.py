@@ -103,9 +103,18 @@ def test_packs_endpoint(client):
     (json.dumps({"text": "hi", "pack": 3}), "bad_request"),
     (json.dumps({"text": "hi", "account": "business"}), "unknown_account"),
     (json.dumps({"text": "hi", "site": {"x": 1}}), "bad_request"),
+    (json.dumps({"text": "hi", "account": ""}), "unknown_account"),
+    (json.dumps({"text": "hi", "lang": "fr"}), "unknown_lang"),
+    (json.dumps({"text": "hi", "lang": 1}), "bad_request"),
 ])
 def test_bad_requests_are_400(client, body, code):
     assert_error(post(client, body), 400, code)
+
+
+@pytest.mark.parametrize("lang", ["en", "ur", "hi", "bn", "gu", None])
+def test_every_contract_lang_is_answered(client, lang):
+    response = post(client, {"text": "Sharing the draft summary before notification", "lang": lang})
+    assert response.status_code == 200 and response.get_json()["verdict"] in ("ok", "warn", "block")
 
 
 def test_text_over_limit_is_413(client):

@@ -76,6 +76,11 @@ def test_jsonl_from_file(run, tmp_path):
     ('{"text": "x", "account": "company"}', "'account'"),
     ('{"text": "x", "pack": "nope"}', "unknown pack"),
     ('{"text": "' + "a" * 20001 + '"}', "20,000"),
+    ('{"text": "x", "account": ""}', "'account'"),
+    ('{"text": "x", "lang": "fr"}', "'lang'"),
+    ('{"id": NaN, "text": "x"}', "NaN"),
+    ('{"id": Infinity, "text": "x"}', "Infinity"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
 ])
 def test_malformed_line_names_its_number_and_prints_nothing(run, bad_line, words):
     stdin = json.dumps({"id": 1, "text": "fine"}) + "\n" + bad_line + "\n"
@@ -84,6 +89,36 @@ def test_malformed_line_names_its_number_and_prints_nothing(run, bad_line, words
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "line 2" in result.stderr and words in result.stderr
+
+
+def test_jsonl_accepts_a_byte_order_mark(run):
+    result = run("check", "--jsonl", "-", input="\ufeff" + json.dumps({"id": "b", "text": "Eid Mubarak"}) + "\n")
+    assert result.exit_code == 0 and json.loads(result.output)["id"] == "b"
+
+
+def test_lang_is_taken_and_checked(run):
+    result = run("check", "--lang", "ur", "Eid Mubarak to all")
+    assert result.exit_code == 0 and json.loads(result.output)["verdict"] in ("ok", "warn", "block")
+    result = CliRunner().invoke(main, ["check", "--lang", "fr", "hello"])
+    assert result.exit_code == 2 and "fr" in result.output
+
+
+def test_check_with_nothing_to_check_is_a_usage_error():
+    result = CliRunner().invoke(main, ["check"], input="")
+    assert result.exit_code == 2 and "TEXT" in result.output
+
+
+def test_jsonl_results_equal_single_checks_whatever_the_batch(run):
+    """CONTRACT: a result depends on its request alone (CLI or batch, whatever its partners)."""
+    texts = ["Eid Mubarak to everyone!", "Vote for our party, the only honest one.",
+             "Forwarded as received: banks closed from Monday. Withdraw cash now.",
+             "ٹرانسفر کی فہرست ابھی نوٹیفائی نہیں ہوئی مگر میرے پاس ہے", "বাজেটের খসড়া সারসংক্ষেপ মন্ত্রিসভায় যাওয়ার আগেই দেখলাম"]
+    stdin = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts))
+    batched = [json.loads(line) for line in run("check", "--jsonl", "-", input=stdin).output.splitlines()]
+    for i, text in enumerate(texts):
+        alone = json.loads(run("check", text).output)
+        assert batched[i]["verdict"] == alone["verdict"]
+        assert all(abs(batched[i]["scores"][c] - alone["scores"][c]) <= 1e-4 for c in alone["scores"])
 
 
 def test_unknown_pack_is_a_clean_error(run):

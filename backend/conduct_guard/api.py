@@ -17,7 +17,7 @@ from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from . import __version__
-from .checker import MAX_TEXT_CHARS, CheckRequest, Checker
+from .checker import CheckRequest, Checker, RequestError
 from .security import host_is_loopback, origin_allowed
 from .status import is_paused
 
@@ -104,30 +104,11 @@ def _json_object() -> dict[str, Any]:
     return data
 
 
-def _optional_str(data: dict, key: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ApiError(400, "bad_request", f"'{key}' must be a string")
-    return value
-
-
 def parse_check_request(data: dict) -> CheckRequest:
-    text = data.get("text")
-    if text is None:
-        raise ApiError(400, "missing_text", "'text' is required")
-    if not isinstance(text, str):
-        raise ApiError(400, "bad_request", "'text' must be a string")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ApiError(413, "text_too_long", f"'text' is over {MAX_TEXT_CHARS:,} characters")
-    account = data.get("account", "personal")
-    if account is None:
-        account = "personal"
-    if account not in ("personal", "official"):
-        raise ApiError(400, "unknown_account", "'account' must be 'personal' or 'official'")
-    pack = _optional_str(data, "pack")
-    if pack is not None and pack not in checker().packs:
-        raise ApiError(400, "unknown_pack", f"unknown pack (known: {', '.join(sorted(checker().packs))})")
-    return CheckRequest(text=text, pack=pack, account=account, site=_optional_str(data, "site"))
+    try:
+        return CheckRequest.from_mapping(data, checker().packs)
+    except RequestError as exc:
+        raise ApiError(exc.status, exc.code, str(exc)) from None
 
 
 @bp.get("/health")

@@ -12,15 +12,29 @@ from .recognisers import find_matches
 from .scoring import TextScores
 
 ACCOUNTS = ("personal", "official")
+# languages a result's messages can be asked in (CONTRACT: `lang`); English where a pack lacks one
+LANGS = ("en", "ur", "hi", "bn", "gu")
 MAX_TEXT_CHARS = 20_000
 
 
-class UnknownPack(ValueError):
-    pass
+class RequestError(ValueError):
+    """A check request the caller got wrong; status and code are the HTTP API's (CONTRACT)."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, status: int | None = None, code: str | None = None):
+        super().__init__(message)
+        self.status = status or self.status
+        self.code = code or self.code
 
 
-class BadAccount(ValueError):
-    pass
+class UnknownPack(RequestError):
+    code = "unknown_pack"
+
+
+class BadAccount(RequestError):
+    code = "unknown_account"
 
 
 class Scorer(Protocol):
@@ -39,6 +53,36 @@ class CheckRequest:
     pack: str | None = None
     account: str = "personal"
     site: str | None = None
+    lang: str = "en"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping, packs: Mapping[str, "Pack"]) -> "CheckRequest":
+        """The one parser of a check request (HTTP body, `check --jsonl` line): RequestError on
+        anything the caller got wrong. Optional fields may be absent or null, never another type."""
+        text = data.get("text")
+        if text is None:
+            raise RequestError("'text' is required", code="missing_text")
+        if not isinstance(text, str):
+            raise RequestError("'text' must be a string")
+        if len(text) > MAX_TEXT_CHARS:
+            raise RequestError(f"'text' is over {MAX_TEXT_CHARS:,} characters", 413, "text_too_long")
+        for key in ("pack", "site", "account", "lang"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise RequestError(f"'{key}' must be a string")
+        account = data.get("account")
+        if account is None:
+            account = "personal"
+        if account not in ACCOUNTS:
+            raise BadAccount("'account' must be 'personal' or 'official'")
+        lang = data.get("lang")
+        if lang is None:
+            lang = "en"
+        if lang not in LANGS:
+            raise RequestError(f"'lang' must be one of {', '.join(LANGS)}", code="unknown_lang")
+        pack = data.get("pack")
+        if pack is not None and pack not in packs:
+            raise UnknownPack(f"unknown pack '{pack}' (known: {', '.join(sorted(packs))})")
+        return cls(text=text, pack=pack, account=account, site=data.get("site"), lang=lang)
 
 
 @dataclass
@@ -69,11 +113,13 @@ class Checker:
             raise UnknownPack(f"unknown pack '{pack_id}' (known: {', '.join(sorted(self.packs))})")
         if request.account not in ACCOUNTS:
             raise BadAccount(f"account must be 'personal' or 'official', not {request.account!r}")
+        if request.lang not in LANGS:
+            raise RequestError(f"'lang' must be one of {', '.join(LANGS)}", code="unknown_lang")
         return self.packs[pack_id]
 
     def check(self, text: str, pack: str | None = None, account: str = "personal",
-              site: str | None = None) -> dict:
-        return self.check_many([CheckRequest(text, pack, account, site)])[0]
+              site: str | None = None, lang: str = "en") -> dict:
+        return self.check_many([CheckRequest(text, pack, account, site, lang)])[0]
 
     def check_many(self, requests: Sequence[CheckRequest]) -> list[dict]:
         """Results in order; the model runs once over all texts (batched)."""

@@ -10,15 +10,14 @@ from typing import IO, Any
 import click
 
 from . import __version__
-from .checker import ACCOUNTS, MAX_TEXT_CHARS, BadAccount, CheckRequest, UnknownPack
+from .checker import ACCOUNTS, LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
 from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
 from .policy import PackError
 from .security import host_is_loopback
-from .scoring import BATCH_SIZE
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-USER_ERRORS = (ModelError, ConfigError, PackError, UnknownPack, BadAccount, OSError)
+USER_ERRORS = (ModelError, ConfigError, PackError, RequestError, OSError)
 BATCH = 64
 
 
@@ -79,38 +78,34 @@ def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _no_constant(name: str):
+    # NaN and Infinity are not JSON: echoed back as an id they would make the output invalid JSON
+    raise ValueError(f"not valid JSON ({name} is not a JSON number)")
+
+
 def _parse_line(line: str, packs) -> tuple[CheckRequest, Any] | None:
     """One JSONL input line → request; ValueError naming the problem (the caller adds the line)."""
     if not line.strip():
         return None
     try:
-        item = json.loads(line)
+        item = json.loads(line, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:  # hostile nesting like [[[[...]]]]
+        raise ValueError("not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise ValueError("expected a JSON object")
-    text = item.get("text")
-    if not isinstance(text, str):
-        raise ValueError("'text' is missing or not a string")
-    if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"'text' is over {MAX_TEXT_CHARS:,} characters")
-    account = item.get("account") or "personal"
-    if account not in ACCOUNTS:
-        raise ValueError("'account' must be 'personal' or 'official'")
-    for key in ("site", "pack"):
-        if item.get(key) is not None and not isinstance(item[key], str):
-            raise ValueError(f"'{key}' must be a string")
-    if item.get("pack") is not None and item["pack"] not in packs:
-        raise ValueError(f"unknown pack '{item['pack']}'")
     if "id" in item and isinstance(item["id"], (dict, list)):
         raise ValueError("'id' must be a string or a number")
-    return CheckRequest(text=text, pack=item.get("pack"), account=account, site=item.get("site")), item.get("id")
+    return CheckRequest.from_mapping(item, packs), item.get("id")
 
 
 def _read_jsonl(stream: IO[str], packs) -> list[tuple[CheckRequest, Any]]:
     """All requests, or a UsageError-like exit naming the first bad line (nothing printed yet)."""
     items = []
     for number, line in enumerate(stream, start=1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a UTF-8 byte-order mark, as Windows editors write
         try:
             parsed = _parse_line(line, packs)
         except ValueError as exc:
@@ -124,30 +119,32 @@ def _read_jsonl(stream: IO[str], packs) -> list[tuple[CheckRequest, Any]]:
 @main.command()
 @click.argument("text", required=False)
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8", errors="surrogateescape"),
-              metavar="FILE", help="Check JSON lines ({\"text\", \"id\"?, \"site\"?, \"account\"?, \"pack\"?}); - for stdin.")
+              metavar="FILE", help="Check JSON lines ({\"text\", \"id\"?, \"site\"?, \"account\"?, \"pack\"?, \"lang\"?}); - for stdin.")
 @click.option("--account", type=click.Choice(ACCOUNTS), default="personal", show_default=True)
 @click.option("--site", metavar="HOST", help="Site the post is for, e.g. x.com.")
-@click.option("--batch-size", type=click.IntRange(1, 64), default=BATCH_SIZE, show_default=True,
-              help="Chunks per model run with --jsonl; 1 gives exactly the scores of single checks.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
+              help="Language of the findings' messages and rule titles (English where a pack lacks it).")
 @pack_option
 @model_option
-def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | None, batch_size: int,
+def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | None, lang: str,
           pack: str | None, model_dir: str | None) -> None:
     """Check TEXT (or stdin) and print the result as JSON; or many posts with --jsonl."""
     if text is not None and jsonl is not None:
         raise click.UsageError("give TEXT or --jsonl, not both")
+    if text is None and jsonl is None and sys.stdin.isatty():
+        raise click.UsageError("give the TEXT to check, pipe it on stdin, or use --jsonl FILE")
     app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir, CG_WARM_UP=False)
     checker = app.extensions["conduct_guard"]
     if jsonl is None:
         if text is None:
             text = sys.stdin.read()
+            if not text.strip():
+                raise click.UsageError("nothing on stdin to check: give the TEXT, pipe it, or use --jsonl FILE")
         if len(text) > MAX_TEXT_CHARS:
             raise click.UsageError(f"TEXT is over {MAX_TEXT_CHARS:,} characters")
-        click.echo(_dump(checker.check(text, account=account, site=site)))
+        click.echo(_dump(checker.check(text, account=account, site=site, lang=lang)))
         return
     items = _read_jsonl(jsonl, checker.packs)
-    if hasattr(checker.scorer, "batch_size"):
-        checker.scorer.batch_size = batch_size
     for first in range(0, len(items), BATCH):
         batch = items[first:first + BATCH]
         results = checker.check_many([request for request, _ in batch])

@@ -34,6 +34,7 @@ class ModelInfo:
     tokenizer_file: str
     labels: tuple[str, ...]
     max_length: int
+    pad_id: int
     output: str
     activation: str
     thresholds: Mapping[str, float] = field(default_factory=dict)
@@ -79,6 +80,9 @@ class ModelInfo:
         max_length = need("max_length", int)
         if not 8 <= max_length <= 512:
             raise ModelError(f"{meta_path}: field 'max_length' must be between 8 and 512")
+        pad_id = raw.get("pad_id", 0)  # BERT vocabularies pad with 0; e5's (XLM-R) pads with 1
+        if isinstance(pad_id, bool) or not isinstance(pad_id, int) or pad_id < 0:
+            raise ModelError(f"{meta_path}: field 'pad_id' must be a non-negative integer")
         activation = raw.get("activation", "sigmoid")
         if activation not in ("sigmoid", "none"):
             raise ModelError(f"{meta_path}: field 'activation' must be 'sigmoid' or 'none'")
@@ -101,6 +105,7 @@ class ModelInfo:
             tokenizer_file=raw.get("tokenizer", "tokenizer.json"),
             labels=labels,
             max_length=max_length,
+            pad_id=pad_id,
             output=raw.get("output", "logits"),
             activation=activation,
             thresholds={k: float(v) for k, v in thresholds.items()},

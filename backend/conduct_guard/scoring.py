@@ -28,12 +28,10 @@ from .session import InferenceSession
 from .tokenize import TextEncoder
 
 # int8 activations are quantised per session run, over the whole batch, so a chunk scored beside
-# others can differ from the same chunk scored alone (measured: up to 0.05 with model 0.2.0, 0.11
-# with 0.3.0). One chunk a run keeps a chunk's score a pure function of its text (and the cache
-# exact); `check --jsonl` batches 8 a run for throughput (measured on 2 cores, 1 thread: ~10%
-# faster per text; 32 is slower from padding).
-SINGLE = 1
-BATCH_SIZE = 8
+# others differs from the same chunk scored alone (measured: up to 0.05 with model 0.2.0, 0.12 with
+# 0.4.0, and padding partners move it too). Every piece is therefore scored in a run of its own: a
+# piece's score is a pure function of its text, the cache is exact, and a result depends on its
+# request alone (CONTRACT "A result"), however it is sent. Batching 8 a run was ~10% faster per text.
 
 
 @dataclass(frozen=True)
@@ -77,20 +75,18 @@ class _LRUCache:
 
 
 class Classifier:
-    def __init__(self, info: ModelInfo, threads: int = 1, cache_size: int = 4096, batch_size: int = SINGLE):
+    def __init__(self, info: ModelInfo, threads: int = 1, cache_size: int = 4096):
         self.info = info
-        self.batch_size = batch_size
         self.labels = info.labels
-        self._encoder = TextEncoder(info.tokenizer_path, info.max_length)
+        self._encoder = TextEncoder(info.tokenizer_path, info.max_length, info.pad_id)
         self._session = InferenceSession(info.model_path, info.output, threads)
         self._cache = _LRUCache(cache_size)
 
     @classmethod
     def from_model_dir(cls, directory: str | Path | None = None, model_file: str | None = None,
-                       threads: int = 1, cache_size: int = 4096, verify_checksum: bool = False,
-                       batch_size: int = SINGLE) -> "Classifier":
+                       threads: int = 1, cache_size: int = 4096, verify_checksum: bool = False) -> "Classifier":
         info = ModelInfo.load(directory or default_model_dir(), model_file, verify_checksum)
-        return cls(info, threads=threads, cache_size=cache_size, batch_size=batch_size)
+        return cls(info, threads=threads, cache_size=cache_size)
 
     def warm_up(self) -> None:
         """One pass so the first officer's check does not pay for lazy initialisation."""
@@ -99,18 +95,13 @@ class Classifier:
     # -- inference -----------------------------------------------------------
 
     def _infer(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw probabilities for texts that each fit the window, batched by similar length."""
-        if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
-        encodings = self._encoder.encode(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        """Raw probabilities for texts that each fit the window, one text a run (see above)."""
         result = np.empty((len(texts), len(self.labels)), dtype=np.float32)
-        for first in range(0, len(order), self.batch_size):
-            rows = order[first:first + self.batch_size]
-            logits = self._session.run(self._encoder.features([encodings[i] for i in rows]))
+        for row, encoding in enumerate(self._encoder.encode(texts) if texts else []):
+            logits = self._session.run(self._encoder.features([encoding]))
             if self.info.activation == "sigmoid":
                 logits = 1.0 / (1.0 + np.exp(-logits))
-            result[rows] = logits
+            result[row] = logits[0]
         return result
 
     def _chunk_units(self, text: str, chunk: Chunk) -> list[tuple[int, int]]:
@@ -124,7 +115,7 @@ class Classifier:
         return self._encoder.windows(text, chunks[0].start, chunks[-1].end)
 
     def score_many(self, texts: Iterable[str]) -> list[TextScores]:
-        """Score texts together: every uncached piece of every text goes into one batched run."""
+        """Score texts together: every uncached piece of every text is scored once, then shared."""
         texts = list(texts)
         plans = []
         known: dict[str, np.ndarray] = {}  # by value: another thread may evict the cache meanwhile

@@ -19,7 +19,7 @@ from .modelinfo import ModelError
 
 
 class TextEncoder:
-    def __init__(self, path: Path, max_length: int):
+    def __init__(self, path: Path, max_length: int, pad_id: int = 0):
         try:
             self._tokenizer = Tokenizer.from_file(str(path))
         except Exception as exc:  # the Rust side raises plain Exception for a broken file
@@ -27,7 +27,8 @@ class TextEncoder:
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
         self.max_length = max_length
-        # room for the [CLS] and [SEP] the post-processor adds
+        self.pad_id = pad_id
+        # room for the two special tokens the post-processor adds ([CLS]/[SEP], or <s>/</s>)
         self._content_tokens = max_length - 2
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
@@ -56,10 +57,11 @@ class TextEncoder:
         return spans
 
     def features(self, encodings: Sequence[Encoding]) -> dict[str, np.ndarray]:
-        """int64 arrays padded to the longest encoding (pad id 0, mask 0)."""
+        """int64 arrays padded to the longest encoding (the model's pad id, mask 0). The session feeds
+        the ones its graph declares (e5 has no token_type_ids input)."""
         length = max(len(e.ids) for e in encodings)
         shape = (len(encodings), length)
-        input_ids = np.zeros(shape, dtype=np.int64)
+        input_ids = np.full(shape, self.pad_id, dtype=np.int64)
         attention_mask = np.zeros(shape, dtype=np.int64)
         token_type_ids = np.zeros(shape, dtype=np.int64)
         for row, encoding in enumerate(encodings):
