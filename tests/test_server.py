@@ -65,6 +65,7 @@ def test_oversized_and_chunked_bodies(live):
     big = b'{"text": "' + b"a" * 300_000 + b'"}'
     response = requests.post(f"{live}/v1/check", data=big, headers={"Content-Type": "application/json"}, timeout=10)
     assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"  # the contract's JSON error, not the server's text
     chunked = (b"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                + b"".join(b"%x\r\n%s\r\n" % (8192, b"a" * 8192) for _ in range(40)) + b"0\r\n\r\n")
@@ -81,6 +82,19 @@ def test_deeply_nested_json_is_a_clean_400(live):
     response = requests.post(f"{live}/v1/check", data=body, headers={"Content-Type": "application/json"}, timeout=10)
     assert response.status_code in (400, 413)
     assert "error" in response.json()
+
+
+def test_idle_connections_do_not_lock_clients_out(live):
+    """150 sockets that send nothing once filled the server's connection limit for 40 s."""
+    host, port = live.rsplit("//", 1)[1].split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(150)]
+    try:
+        started = time.monotonic()
+        response = requests.post(f"{live}/v1/check", json={"text": "Eid Mubarak"}, timeout=10)
+        assert response.status_code == 200 and time.monotonic() - started < 5
+    finally:
+        for sock in idle:
+            sock.close()
 
 
 def test_garbage_http_does_not_kill_the_server(live):
@@ -118,9 +132,17 @@ def test_serve_process_answers_and_stops_on_signal(tmp_path, sig):
         _, stderr = proc.communicate(timeout=20)
         assert proc.returncode in (0, -sig, 128 + sig, 130, 143) and proc.returncode is not None
         assert "pineapple" not in stderr, "no text of a post in any log"
+        assert f"listening on http://127.0.0.1:{port}" in stderr and "Traceback" not in stderr
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_ipv6_loopback_is_loopback():
+    from conduct_guard.security import address_is_loopback
+
+    assert all(address_is_loopback(a) for a in ("::1", "[::1]", "127.0.0.1", "127.3.2.1", "localhost"))
+    assert not any(address_is_loopback(a) for a in ("0.0.0.0", "::", "192.168.1.4", "example.org", ""))
 
 
 def test_port_taken_is_a_clean_error():

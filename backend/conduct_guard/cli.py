@@ -14,7 +14,7 @@ from .checker import ACCOUNTS, LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
 from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
 from .policy import PackError
-from .security import host_is_loopback
+from .security import address_is_loopback
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 USER_ERRORS = (ModelError, ConfigError, PackError, RequestError, OSError)
@@ -67,7 +67,7 @@ def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None
     from .server import serve as run_server
 
     app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir)
-    if not host_is_loopback(host):
+    if not address_is_loopback(host):
         # told otherwise: answer to the bound address too, and say so loudly
         app.config["CG_EXTRA_HOSTS"] = [host.strip("[]").lower()] if host not in ("0.0.0.0", "::") else []
         logging.getLogger("conduct_guard").warning(

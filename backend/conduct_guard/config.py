@@ -92,8 +92,10 @@ def _settings_to_config(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The officer's own settings file (same keys as the machine policy); missing means empty."""
-    if not path.is_file():
+    if not path.exists():
         return {}
+    if not path.is_file():  # a folder, FIFO or device: refuse it rather than block on reading it
+        raise ConfigError(f"{path}: is not a regular file, expected a JSON settings file")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

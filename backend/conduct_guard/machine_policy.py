@@ -301,6 +301,8 @@ def load_machine_policy(path: Path | str | None = None) -> MachinePolicy:
             return MachinePolicy(settings={}, path=None)
         if p.is_dir():
             raise MachinePolicyError(p, None, "is a folder, expected a JSON file")
+        if not p.is_file():  # a FIFO or device would block start-up forever on read
+            raise MachinePolicyError(p, None, "is not a regular file, expected a JSON file")
         if p.stat().st_size > MAX_POLICY_BYTES:
             raise MachinePolicyError(p, None, f"is larger than {MAX_POLICY_BYTES} bytes")
         raw = p.read_bytes()

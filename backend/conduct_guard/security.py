@@ -8,6 +8,7 @@ at 127.0.0.1, so both the Origin and the Host header are enforced here.
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
 from typing import Sequence
 
@@ -28,6 +29,17 @@ def host_is_loopback(host_header: str | None, extra_names: Sequence[str] = ()) -
         return True
     parts = name.split(".")
     return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() and int(p) < 256 for p in parts)
+
+
+def address_is_loopback(address: str) -> bool:
+    """A bind address (not a Host header): 'localhost', any 127.x.y.z, '::1' or '[::1]'."""
+    name = address.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def origin_allowed(origin: str, allowed: Sequence[str]) -> bool:

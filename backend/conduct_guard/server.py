@@ -13,11 +13,24 @@ from waitress.server import create_server
 log = logging.getLogger("conduct_guard")
 
 
+# waitress answers a body over its own limit with a plain-text 413 and a reset, before the app sees
+# it; the contract's JSON 413 comes from the app (MAX_CONTENT_LENGTH), so waitress's limit is far
+# above it and only stops bodies no client of ours sends.
+SERVER_BODY_LIMIT = 16 * 1024 * 1024
+# Idle sockets: 120 connections that sent nothing once filled waitress's default limit of 100 and
+# locked every client out for 40 s. A higher limit, a short idle timeout and a frequent sweep keep a
+# normal check answered.
+CONNECTION_LIMIT = 512
+IDLE_TIMEOUT_S = 10
+CLEANUP_INTERVAL_S = 2
+
+
 def make_server(app: Flask, host: str = "127.0.0.1", port: int = 47814, threads: int = 4):
     """A bound waitress server (``.run()`` serves, ``.close()`` stops); raises OSError if the port is taken."""
     return create_server(app, host=host, port=port, threads=threads, ident="conduct-guard",
-                         clear_untrusted_proxy_headers=True, channel_timeout=30,
-                         max_request_body_size=app.config.get("MAX_CONTENT_LENGTH", 256 * 1024) + 1)
+                         clear_untrusted_proxy_headers=True, channel_timeout=IDLE_TIMEOUT_S,
+                         cleanup_interval=CLEANUP_INTERVAL_S, connection_limit=CONNECTION_LIMIT,
+                         max_request_body_size=SERVER_BODY_LIMIT)
 
 
 def serve(app: Flask, host: str, port: int) -> None:
@@ -29,16 +42,22 @@ def serve(app: Flask, host: str, port: int) -> None:
         if not stopping.is_set():
             stopping.set()
             log.info("signal %s: stopping", signum)
-            server.close()
-            raise SystemExit(0)
+            raise SystemExit(0)  # leaves server.run(); the finally below shuts down in order
 
     signal.signal(signal.SIGTERM, stop)
     if sys.platform != "win32":
         signal.signal(signal.SIGHUP, stop)
-    log.info("listening on http://%s:%d", host, server.effective_port)
+    # effective_port is a str on some waitress servers (several sockets): %d raised in logging
+    log.info("listening on http://%s:%s", f"[{host}]" if ":" in host else host, server.effective_port)
     try:
         server.run()
     except KeyboardInterrupt:
         log.info("interrupted: stopping")
     finally:
+        # worker threads first: closing the server while one still answers made it write to a
+        # closed wake-up pipe (EBADF traceback on SIGTERM)
+        server.task_dispatcher.shutdown(timeout=5)
         server.close()
+        stats = app.extensions.get("conduct_guard.stats")
+        if stats is not None:
+            stats.flush()  # counts since the last periodic save are not lost on SIGTERM or Ctrl+C

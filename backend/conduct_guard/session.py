@@ -10,6 +10,11 @@ import onnxruntime as ort
 
 from .modelinfo import ModelError
 
+# onnxruntime may record a device id and usage events under the user's cache folder (measured on
+# 1.31 here); nothing about an officer's use of this tool may be written anywhere, so it is off.
+if hasattr(ort, "disable_telemetry_events"):
+    ort.disable_telemetry_events()
+
 
 class InferenceSession:
     """One CPU session; its inputs are fed by the names the graph declares.
