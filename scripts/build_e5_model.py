@@ -328,7 +328,7 @@ def stage_thresholds(args) -> None:
     work, out = Path(args.work), Path(args.out)
     _, val = load_split(work)
     y = np.array([label_vec(r.get("labels") or []) for r in val])
-    clf = Classifier.from_model_dir(out, threads=args.threads, cache_size=0)
+    clf = Classifier.from_model_dir(out, threads=args.threads, cache_bytes=0)
     p = np.asarray(clf.probabilities([r["text"] for r in val]))  # the product's scoring (chunks + whole post)
     p = p[:, [list(clf.info.labels).index(l) for l in LABELS]]
     np.save(work / "val_probs.npy", p)

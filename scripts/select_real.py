@@ -98,7 +98,7 @@ def select_train(model_dir: Path, rng: random.Random, seen: set) -> list[tuple[s
     from conduct_guard.scoring import Classifier
     import numpy as np
 
-    clf = Classifier.from_model_dir(model_dir, threads=2, cache_size=0)
+    clf = Classifier.from_model_dir(model_dir, threads=2, cache_bytes=0)
     thr = np.array([clf.info.thresholds[c] for c in clf.labels])
     chosen = []
     for name, quota in TRAIN_QUOTAS.items():

@@ -17,7 +17,7 @@ CATEGORIES = (
     "official_information", "political_opinion", "criticism_of_government", "misinformation",
     "hate_speech", "national_security", "incitement_defamation", "privacy", "self_promotion",
 )
-LANGS = {"en", "ur-Latn", "hi-Latn", "bn-Latn", "ur", "hi", "bn"}
+LANGS = {"en", "ur-Latn", "hi-Latn", "bn-Latn", "ur", "hi", "bn", "gu"}
 CODE_MIXED = {"ur-Latn", "hi-Latn", "bn-Latn"}
 REGISTERS = {"tweet", "facebook", "linkedin", "whatsapp", "comment", "official_account"}
 COUNTRIES = {"PK", "IN", "BD"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pytest
 
 from conduct_guard.modelinfo import ModelError, ModelInfo, default_model_dir
@@ -57,7 +58,7 @@ def test_empty_and_blank_text_have_no_chunks():
 
 @pytest.fixture(scope="module")
 def classifier():
-    return Classifier.from_model_dir(cache_size=64)
+    return Classifier.from_model_dir(cache_bytes=64 * 1024)
 
 
 def test_long_text_is_scored_in_windows_not_cut(classifier):
@@ -104,9 +105,9 @@ TEXTS = ["Eid Mubarak to everyone!", "Vote for our party, the only honest one.",
 
 
 def test_default_scores_do_not_depend_on_batch_partners(classifier):
-    together = Classifier.from_model_dir(cache_size=0).probabilities(TEXTS)
+    together = Classifier.from_model_dir(cache_bytes=0).probabilities(TEXTS)
     for row, text in zip(together, TEXTS):
-        assert (Classifier.from_model_dir(cache_size=0).probabilities([text])[0] == row).all()
+        assert (Classifier.from_model_dir(cache_bytes=0).probabilities([text])[0] == row).all()
 
 
 @pytest.mark.parametrize("mark", [".", "…", "।", "?", "۔", "? ", "a. ", "\n"])
@@ -127,6 +128,20 @@ def test_native_script_sentence_ends_split_chunks():
            "کل دفتر میں اجلاس ہوا سب لوگ وقت پر آئے۔ پھر ہم نے مل کر دوپہر کا کھانا کھایا؟ ठीक है"
     chunks = split_chunks(text)
     assert len(chunks) >= 3 and all(0 <= c.start < c.end <= len(text) for c in chunks)
+
+
+def test_the_cache_is_capped_by_bytes_not_entries():
+    """8,000 long texts once grew the service to 834 MB: the cap counts bytes."""
+    from conduct_guard.scoring import _LRUCache
+
+    cache = _LRUCache(1024 * 1024)
+    value = np.zeros(9, dtype=np.float32)
+    for i in range(2_000):
+        cache.put(f"{i} " + "x" * 5_000, value)
+    assert cache.bytes <= 1024 * 1024 and 100 < len(cache) < 250
+    assert cache.get("1999 " + "x" * 5_000) is not None and cache.get("0 " + "x" * 5_000) is None
+    cache.put("y" * 2_000_000, value)  # one piece larger than the cap is not kept
+    assert cache.get("y" * 2_000_000) is None and cache.bytes <= 1024 * 1024
 
 
 def test_odd_text_never_breaks_the_engine(classifier):

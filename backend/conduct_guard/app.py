@@ -11,7 +11,7 @@ from . import __version__
 from .checker import Checker
 from .config import load_config
 from .policy import load_packs
-from .scoring import Classifier
+from .scoring import CACHE_BYTES, Classifier
 from .stats import Stats, default_stats_dir
 
 log = logging.getLogger("conduct_guard")
@@ -22,7 +22,8 @@ def build_checker(config: Mapping[str, Any]) -> Checker:
     scorer = config.get("CG_SCORER")
     if scorer is None:
         scorer = Classifier.from_model_dir(config.get("CG_MODEL_DIR"), threads=config.get("CG_THREADS", 1),
-                                           cache_size=config.get("CG_CACHE_SIZE", 4096), verify_checksum=True)
+                                           cache_bytes=config.get("CG_CACHE_BYTES", CACHE_BYTES),
+                                           verify_checksum=True)
         if config.get("CG_WARM_UP", True):
             scorer.warm_up()
     model_thresholds = getattr(getattr(scorer, "info", None), "thresholds", {}) or {}

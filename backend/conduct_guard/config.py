@@ -76,7 +76,6 @@ def defaults() -> dict[str, Any]:
         "CG_PACK_DIRS": [],
         "CG_ALLOWED_ORIGINS": list(EXTENSION_ORIGINS),
         "CG_THREADS": 1,
-        "CG_CACHE_SIZE": 4096,
         "CG_STATS_DIR": None,
         "CG_WARM_UP": True,
         "CG_LOCKED": {},
