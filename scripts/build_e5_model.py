@@ -180,6 +180,25 @@ def collate_hidden(hidden: list[torch.Tensor], idx: list[int]):
     return x, m
 
 
+@torch.no_grad()
+def cache_from_lower(model: E5Classifier, lower: list[torch.Tensor], start: int, frozen: int,
+                     path: Path) -> None:
+    """Layers start..frozen-1 on top of a cache of the first `start` layers (trying another split
+    costs those layers only)."""
+    model.eval()
+    out: list[torch.Tensor | None] = [None] * len(lower)
+    order = sorted(range(len(lower)), key=lambda i: lower[i].shape[0])
+    for j in range(0, len(order), 32):
+        idx = order[j:j + 32]
+        x, m = collate_hidden(lower, idx)
+        bias = (1.0 - m.float())[:, None, None, :] * -10000.0
+        for layer in model.layers[start:frozen]:
+            x = layer(x, bias)
+        for r, i in enumerate(idx):
+            out[i] = x[r, :lower[i].shape[0]].to(torch.float16).clone()
+    torch.save(out, path)
+
+
 def stage_features(args) -> None:
     work, enc = Path(args.work), Path(args.encoder)
     torch.set_num_threads(args.threads)
@@ -187,8 +206,13 @@ def stage_features(args) -> None:
     tok = tokenizer(enc)
     model = load_encoder(enc)
     t0 = time.time()
-    cache_lower(model, encode(tok, [r["text"] for r in rows]), args.frozen, work / f"hidden_train_{args.frozen}.pt")
-    cache_lower(model, encode(tok, [r["text"] for r in val]), args.frozen, work / f"hidden_val_{args.frozen}.pt")
+    for part, texts in (("train", [r["text"] for r in rows]), ("val", [r["text"] for r in val])):
+        target = work / f"hidden_{part}_{args.frozen}.pt"
+        below = [k for k in range(args.frozen - 1, 0, -1) if (work / f"hidden_{part}_{k}.pt").is_file()]
+        if not target.is_file() and below:
+            cache_from_lower(model, torch.load(work / f"hidden_{part}_{below[0]}.pt"), below[0], args.frozen, target)
+        else:
+            cache_lower(model, encode(tok, texts), args.frozen, target)
     print(f"features for {len(rows)} + {len(val)} rows in {time.time() - t0:.0f}s", flush=True)
 
 
@@ -205,6 +229,20 @@ def predict_hidden(model: E5Classifier, hidden, frozen: int) -> np.ndarray:
         x, m = collate_hidden(hidden, idx)
         out[idx] = torch.sigmoid(model.upper(x, m, frozen)).numpy()
     return out
+
+
+def trained_state(model: E5Classifier, frozen: int) -> dict:
+    """Only what training changed (the top layers and the head): the frozen rest comes from the
+    encoder folder, so the checkpoint also fits a copy of it with a pruned vocabulary."""
+    keep = tuple(f"layers.{i}." for i in range(frozen, len(model.layers))) + ("head.",)
+    return {k: v.detach().clone() for k, v in model.state_dict().items() if k.startswith(keep)}
+
+
+def load_trained(encoder: Path, work: Path) -> E5Classifier:
+    model = load_encoder(encoder)
+    missing, unexpected = model.load_state_dict(torch.load(work / "e5_model.pt"), strict=False)
+    assert not unexpected and not any(k.startswith("head.") for k in missing), (missing, unexpected)
+    return model.eval()
 
 
 def row_weight(r: dict, args) -> float:
@@ -274,7 +312,7 @@ def stage_train(args) -> None:
         score = (ap + ap_real) / 2 if real.any() else ap  # real posts count as much as the whole corpus
         if score > best[0]:
             best = (score, ep + 1)
-            torch.save(model.state_dict(), work / "e5_model.pt")
+            torch.save(trained_state(model, args.frozen), work / "e5_model.pt")
     info = {"train_seconds": round(time.time() - t0, 1), "best_epoch": best[1], "best_score": round(best[0], 4),
             "history": history, "n_train": len(rows), "n_real_train": sum(bool(r.get("real")) for r in rows),
             "n_val": len(val), "n_real_val": sum(bool(r.get("real")) for r in val),
@@ -304,9 +342,7 @@ def stage_export(args) -> None:
     torch.set_num_threads(args.threads)
     work, enc, out = Path(args.work), Path(args.encoder), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    model = load_encoder(enc)
-    model.load_state_dict(torch.load(work / "e5_model.pt"))
-    model.eval()
+    model = load_trained(enc, work)
     x = torch.tensor([[0, 1000, 2000, 2], [0, 1000, 2, PAD_ID]])
     m = (torch.arange(4)[None, :] < torch.tensor([[4], [3]])).long()
     fp32 = work / "model.fp32.onnx"

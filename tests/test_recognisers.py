@@ -213,7 +213,7 @@ def test_bd_nid_not_inside_longer_runs():
 @pytest.mark.parametrize("text,number,mobile", [
     ("Call me on 0300-1234567 today", "0300-1234567", True),  # PK mobile, local
     ("Call me on +92 300 1234567 today", "+92 300 1234567", True),  # PK mobile, international
-    ("Office: 051-9201234", "051-9201234", False),  # PK landline
+    ("Landline: 051-9201234", "051-9201234", False),  # PK landline
     ("WhatsApp 98765 43210 please", "98765 43210", True),  # IN mobile, local
     ("WhatsApp +91 98765 43210 please", "+91 98765 43210", True),  # IN, international
     ("Tel 022-23456789", "022-23456789", False),  # IN landline (Mumbai)
@@ -238,6 +238,32 @@ def test_phone_numbers(text, number, mobile):
 ])
 def test_helplines_short_codes_and_non_numbers_are_not_phones(text):
     assert spans(text, "phone") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Flood control room: 042-99201234, open 24 hours",
+    "DC office helpline 0300-1234567 for relief queries",
+    "Anyone with information please contact the police station at 0300-1234567",
+    "ضلعی کنٹرول روم 0300-1234567 پر رابطہ کریں",
+    "বন্যা নিয়ন্ত্রণ কক্ষ হেল্পলাইন 01712-345678",
+])
+def test_public_numbers_stay_below_every_threshold(text):
+    from conduct_guard.recognisers import PHONE_CONFIDENCE_PUBLIC
+
+    phones = [m for m in find_matches(text) if m.kind == "phone"]
+    assert phones and all(m.confidence == PHONE_CONFIDENCE_PUBLIC for m in phones)
+
+
+@pytest.mark.parametrize("text", [
+    "Complainant Asma's mobile 0300-1234567, please call her",
+    "Patient Ramesh Kumar is admitted, his number is 9876543210",
+    "রোগী করিমের নম্বর 01712-345678",
+])
+def test_a_private_persons_number_is_privacy(text):
+    from conduct_guard.recognisers import PHONE_CONFIDENCE_PRIVATE
+
+    phones = [m for m in find_matches(text) if m.kind == "phone"]
+    assert phones and all(m.confidence == PHONE_CONFIDENCE_PRIVATE and m.category == "privacy" for m in phones)
 
 
 def test_phone_confidence_below_ids():
