@@ -228,3 +228,41 @@ def test_finding_rule_names_its_source_document(client):
     result = post(client, {"text": "Sharing the draft summary"}).get_json()
     rule = result["findings"][0]["rule"]
     assert rule["source"].endswith(".txt") and rule["source_title"] and rule["source_title"] != rule["source"]
+
+
+def test_finding_rule_carries_the_rules_own_words_document_and_what_to_do_instead(client):
+    """The card's "see the rule" needs the quote, the document's title and date and an 'instead'
+    text, not a seed file name (the contract's four keys stay as they were)."""
+    from conduct_guard.policy import load_packs
+
+    packs = load_packs()
+    for pack_id, text in [("pk-federal", "Sharing the draft summary"), ("pk-aiou", "What a useless policy"),
+                          ("in-gujarat-revenue", "Patient name is on the list"), ("bd-public-servants", "join my academy")]:
+        result = post(client, {"text": text, "pack": pack_id}).get_json()
+        assert result["findings"], (pack_id, result)
+        for finding in result["findings"]:
+            rule = finding["rule"]
+            assert {"pack", "ref", "title", "source", "source_title", "source_date", "quote", "instead"} <= set(rule)
+            assert rule["pack"] == pack_id and rule["source"].endswith(".txt")
+            assert rule["quote"] and rule["instead"] and rule["source_date"]
+            assert not rule["source_title"].endswith(".txt")
+            pack = packs[pack_id]
+            if finding["category"] in {r.category for r in pack.rules} and rule["ref"] == pack.rule(finding["category"]).ref:
+                assert rule["quote"] == pack.rule(finding["category"]).quote
+    aiou = post(client, {"text": "What a useless policy", "pack": "pk-aiou"}).get_json()
+    crit = [f for f in aiou["findings"] if f["category"] == "criticism_of_government" and f["severity"] != "info"][0]
+    assert "Allama Iqbal Open University" in crit["rule"]["source_title"] and crit["rule"]["source_date"] == "2023-09-18"
+    fed = post(client, {"text": "Sharing the draft summary"}).get_json()["findings"][0]["rule"]
+    assert "Establishment Division" in fed["source_title"] and "AIOU" not in fed["source_title"]
+    assert fed["source_date"] == "2021-08-25"
+
+
+def test_packs_endpoint_shows_quote_instead_document_and_date(client):
+    body = client.get("/v1/packs").get_json()
+    for pack in body["packs"]:
+        assert all({"file", "title", "date"} <= set(s) for s in pack["sources"])
+        for cat in CATEGORIES:
+            entry = pack["categories"][cat]
+            assert entry["quote"] and entry["instead"] and entry["source_title"] and entry["source_date"], (pack["id"], cat)
+        for cr in pack["context_rules"]:
+            assert cr["quote"] and cr["source_title"] and cr["source_date"], (pack["id"], cr["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -92,6 +93,113 @@ def test_pack_cites_existing_seed_files(packs, pack_id):
         assert (SEEDS / name).is_file(), name
         readme = (SEEDS / "README.md").read_text(encoding="utf-8")
         assert name in readme
+
+
+def _seed_words(name: str) -> str:
+    """A seed's text as lower-case words only (punctuation, quotes, HTML and the OCR noise that
+    seeds/README.md names are not part of a rule's meaning)."""
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    if text.lstrip().startswith("{"):  # 004: a JSON article with an HTML body
+        data = json.loads(text)
+        text = html.unescape(data["title"]["rendered"] + " " + re.sub(r"<[^>]+>", " ", data["content"]["rendered"]))
+    return _words(text)
+
+
+_OCR_NOISE = {"t6": "to", "dis'ciplinary": "disciplinary", "gllovernmcnt": "government", "kihdly": "kindly"}
+
+
+def _words(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    for noise, meant in _OCR_NOISE.items():
+        text = text.replace(noise, meant)
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+@pytest.mark.parametrize("pack_id", sorted(BUILTIN_IDS))
+def test_every_quote_is_the_seeds_own_words(packs, pack_id):
+    """A rule's ``quote`` is words of its source document: each part between '…' occurs in the seed
+    (punctuation aside), so the card never shows a paraphrase as the rule's words."""
+    if not SEEDS.is_dir():
+        pytest.skip("shared/seeds not present beside the repository")
+    pack = packs[pack_id]
+    for rule in [*pack.rules, *pack.context_rules]:
+        seed = f" {_seed_words(rule.source)} "
+        for part in re.split(r"\u2026|\.\.\.", rule.quote):
+            if _words(part):
+                assert f" {_words(part)} " in seed, (pack_id, rule.ref, part)
+        assert len(rule.quote) <= 400, (pack_id, rule.ref, "quote too long for the card")
+
+
+@pytest.mark.parametrize("pack_id", sorted(BUILTIN_IDS))
+def test_every_category_has_quote_instead_and_a_dated_titled_document(packs, pack_id):
+    pack = packs[pack_id]
+    for rule in pack.rules:
+        assert rule.quote.strip() and rule.instead.strip(), (pack_id, rule.category)
+        src = pack.source_of(rule.source, rule.document)
+        assert src is not None and src.file == rule.source, (pack_id, rule.category)
+        assert src.title.strip() and src.title != src.file
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", src.date), (pack_id, src)
+    for source in pack.sources:
+        assert source.title.strip() and source.date, (pack_id, source)
+        if SEEDS.is_dir():
+            assert (SEEDS / source.file).is_file(), (pack_id, source.file)
+    for cr in pack.context_rules:
+        if cr.effect == "finding":
+            assert cr.instead, (pack_id, cr.id)
+    d = pack.to_dict()
+    for cat, entry in d["categories"].items():
+        assert entry["quote"] and entry["instead"] and entry["source_title"] and entry["source_date"], (pack_id, cat)
+    for entry in d["context_rules"]:
+        assert entry["quote"] and entry["source_title"] and entry["source_date"], (pack_id, entry["id"])
+    assert all(set(s) == {"id", "file", "title", "date"} for s in d["sources"])
+
+
+def test_pakistan_packs_cite_the_om_and_the_1964_rules_not_the_aiou_circular(packs):
+    fed = packs["pk-federal"]
+    for rule in fed.rules:
+        src = fed.source_of(rule.source, rule.document)
+        assert "AIOU" not in src.title and "Allama Iqbal" not in src.title, rule.category
+    om = fed.source_of(fed.rule("official_information").source)
+    assert "Establishment Division" in om.title and om.date == "2021-08-25"
+    rules64 = fed.source_of(fed.rule("self_promotion").source)
+    assert "Conduct) Rules, 1964" in rules64.title and rules64.date == "1964"
+    aiou = packs["pk-aiou"]
+    circular = aiou.source_of(aiou.rule("criticism_of_government").source, aiou.rule("criticism_of_government").document)
+    assert "Allama Iqbal Open University" in circular.title and circular.date == "2023-09-18"
+    om = aiou.source_of(aiou.rule("political_opinion").source, aiou.rule("political_opinion").document)
+    assert "Establishment Division" in om.title and om.date == "2021-08-25"
+
+
+@pytest.mark.parametrize("path,value,needle", [
+    ("categories.privacy.instead", "__delete__", "'instead' is a required property"),
+    ("categories.privacy.instead", "", "should be non-empty"),
+    ("sources.0.date", "__delete__", "'date' is a required property"),
+    ("sources.0.date", "25 Aug 2021", "does not match"),
+    ("sources.0.title", "__delete__", "'title' is a required property"),
+])
+def test_schema_requires_instead_and_source_date(tmp_path, path, value, needle):
+    data = raw("pk-federal")
+    _set(data, path, _DELETE if value == "__delete__" else value)
+    with pytest.raises(PackError) as info:
+        load_pack(write(tmp_path, data, "pk-federal.json"))
+    assert f"pk-federal.json: {path}: " in str(info.value) and needle in str(info.value), str(info.value)
+
+
+def test_a_file_with_two_documents_needs_ids_and_rules_name_theirs(tmp_path):
+    data = raw("pk-aiou")
+    del data["categories"]["privacy"]["document"]
+    with pytest.raises(PackError) as info:
+        load_pack(write(tmp_path, data))
+    assert "mine.json: categories.privacy.document: " in str(info.value) and "several documents" in str(info.value)
+    data = raw("pk-aiou")
+    data["categories"]["privacy"]["document"] = "nope"
+    with pytest.raises(PackError, match=r"categories\.privacy\.document: 'nope' is not the id"):
+        load_pack(write(tmp_path, data))
+    data = raw("pk-aiou")
+    for s in data["sources"]:
+        s.pop("id", None)
+    with pytest.raises(PackError, match=r"sources\.1\.file: .* is listed twice"):
+        load_pack(write(tmp_path, data))
 
 
 def test_rule_numbers_are_those_the_seeds_state(packs):
@@ -322,9 +430,11 @@ def test_findings_shape_and_threshold(packs):
     assert [f["category"] for f in findings] == ["privacy"]
     f = findings[0]
     assert set(f) == {"category", "score", "severity", "rule", "message", "spans"}
-    assert f["rule"] == {"pack": "pk-federal", "ref": pack.rule("privacy").ref, "title": pack.rule("privacy").title,
-                         "source": pack.rule("privacy").source,
-                         "source_title": pack.source_title(pack.rule("privacy").source)}
+    rule = pack.rule("privacy")
+    assert f["rule"] == {"pack": "pk-federal", "ref": rule.ref, "title": rule.title, "source": rule.source,
+                         "source_title": pack.source_title(rule.source), "source_date": "2021-08-25",
+                         "quote": rule.quote, "instead": rule.instead, "note": rule.note}
+    assert rule.note and rule.instead and rule.quote
     assert f["severity"] == "warn" and f["score"] == 0.95
     assert f["spans"] == [[15, 30]]
     assert f["message"] == pack.rule("privacy").message

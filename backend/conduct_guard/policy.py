@@ -94,10 +94,25 @@ class CheckContext:
 
 @dataclass(frozen=True)
 class Source:
-    """A source document, named by its file name in shared/seeds."""
+    """A source document, named by its file name in shared/seeds.
+
+    ``date`` is the document's date as the seed states it (``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD``).  One seed file may hold several documents (001 holds the AIOU circular and
+    the Establishment Division O.M.): each is then its own source with an ``id``, and a rule
+    names the one it quotes with ``document``.  ``id`` defaults to the file name.
+    """
 
     file: str
     title: str
+    date: str
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", self.file)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "file": self.file, "title": self.title, "date": self.date}
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,9 @@ class Rule:
     message: str
     severity: str
     threshold: float | None
+    instead: str = ""  # what to do instead, one short sentence
+    document: str | None = None  # the source id, where the file holds several documents
+    note: str | None = None  # e.g. "the source has no specific rule on this; nearest general rule"
 
 
 @dataclass(frozen=True)
@@ -129,6 +147,9 @@ class ContextRule:
     quote: str
     title: str | None = None
     message: str | None = None
+    instead: str | None = None
+    document: str | None = None
+    note: str | None = None
     category: str | None = None
     categories: tuple[str, ...] = ()
     severity: str | None = None
@@ -155,7 +176,7 @@ class ContextRule:
         if self.text_none:
             when["text_none"] = list(self.text_none)
         out: dict[str, Any] = {"id": self.id, "effect": self.effect, "when": when, "ref": self.ref}
-        for key in ("title", "source", "quote", "message", "category"):
+        for key in ("title", "source", "document", "quote", "note", "instead", "message", "category"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -188,9 +209,21 @@ class Pack:
                 return r
         raise KeyError(f"pack {self.id!r} has no rule for category {category!r}")
 
-    def source_title(self, file: str) -> str:
+    def source_title(self, file: str, document: str | None = None) -> str:
         """The readable title of a source document (the file name where the pack has none)."""
-        return next((s.title for s in self.sources if s.file == file), file)
+        src = self.source_of(file, document)
+        return src.title if src is not None else file
+
+    def source_of(self, file: str, document: str | None = None) -> Source | None:
+        """The source a rule cites: by ``document`` id where given, else by file name."""
+        if document:
+            return next((s for s in self.sources if s.id == document), None)
+        return next((s for s in self.sources if s.file == file), None)
+
+    def rule_source(self, rule: "Rule | ContextRule") -> dict[str, str]:
+        """``source_title`` and ``source_date`` of the document a rule quotes."""
+        src = self.source_of(rule.source, rule.document)
+        return {"source_title": src.title if src else rule.source, "source_date": src.date if src else ""}
 
     def threshold(self, category: str, model_thresholds: Mapping[str, float] | None = None) -> float:
         """The score at or above which ``category`` becomes a finding.
@@ -217,20 +250,24 @@ class Pack:
             "description": self.description,
             "default_account": self.default_account,
             "builtin": self.builtin,
-            "sources": [{"file": s.file, "title": s.title} for s in self.sources],
+            "sources": [s.to_dict() for s in self.sources],
             "categories": {
                 r.category: {
                     "ref": r.ref,
                     "title": r.title,
                     "source": r.source,
+                    **({"document": r.document} if r.document else {}),
+                    **self.rule_source(r),
                     "quote": r.quote,
+                    **({"note": r.note} if r.note else {}),
+                    "instead": r.instead,
                     "message": r.message,
                     "severity": r.severity,
                     "threshold": r.threshold,
                 }
                 for r in self.rules
             },
-            "context_rules": [c.to_dict() for c in self.context_rules],
+            "context_rules": [{**c.to_dict(), **self.rule_source(c)} for c in self.context_rules],
         }
 
 
@@ -278,22 +315,41 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     files = [s["file"] for s in data["sources"]]
     seen_files: set[str] = set()
-    for i, f in enumerate(files):
-        if f in seen_files:
-            problems.append((f"sources.{i}.file", f"{f!r} is listed twice"))
+    source_ids: dict[str, str] = {}  # id -> file
+    for i, s in enumerate(data["sources"]):
+        f = s["file"]
+        sid = s.get("id", f)
+        if sid in source_ids:
+            what = f"source id {sid!r}" if "id" in s else f"{f!r}"
+            hint = "" if "id" in s else " (a file holding several documents needs an 'id' on each entry)"
+            problems.append((f"sources.{i}.{'id' if 'id' in s else 'file'}", f"{what} is listed twice{hint}"))
+        source_ids[sid] = f
         seen_files.add(f)
-    for cat in CATEGORIES:
-        src = data["categories"][cat]["source"]
+    several = {f for f in files if files.count(f) > 1}
+
+    def check_source(base: str, rule: Mapping[str, Any]) -> None:
+        src = rule["source"]
         if src not in seen_files:
-            problems.append((f"categories.{cat}.source", f"{src!r} is not one of the pack's sources {files}"))
+            problems.append((f"{base}.source", f"{src!r} is not one of the pack's sources {files}"))
+            return
+        doc = rule.get("document")
+        if doc is not None:
+            if source_ids.get(doc) != src:
+                ids_of_file = [k for k, v in source_ids.items() if v == src]
+                problems.append((f"{base}.document", f"{doc!r} is not the id of a source with file {src!r} {ids_of_file}"))
+        elif src in several:
+            ids_of_file = [k for k, v in source_ids.items() if v == src]
+            problems.append((f"{base}.document", f"{src!r} holds several documents; name the one quoted, one of {ids_of_file}"))
+
+    for cat in CATEGORIES:
+        check_source(f"categories.{cat}", data["categories"][cat])
     ids: set[str] = set()
     for i, cr in enumerate(data.get("context_rules", [])):
         base = f"context_rules.{i}"
         if cr["id"] in ids:
             problems.append((f"{base}.id", f"duplicate context rule id {cr['id']!r}"))
         ids.add(cr["id"])
-        if cr["source"] not in seen_files:
-            problems.append((f"{base}.source", f"{cr['source']!r} is not one of the pack's sources {files}"))
+        check_source(base, cr)
         when = cr["when"]
         if cr["effect"] == "finding":
             if "categories" in cr:
@@ -305,7 +361,7 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
         else:
             if "category" in cr:
                 problems.append((f"{base}.category", "a set_severity rule takes 'categories', not 'category'"))
-            for key in ("title", "message"):
+            for key in ("title", "message", "instead"):
                 if key in cr:
                     problems.append((f"{base}.{key}", "a set_severity rule keeps the category rule's text; remove this"))
     return problems
@@ -322,6 +378,9 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
             message=c["message"],
             severity=c["severity"],
             threshold=None if c["threshold"] is None else float(c["threshold"]),
+            instead=c["instead"],
+            document=c.get("document"),
+            note=c.get("note"),
         )
         for cat in CATEGORIES
         for c in (data["categories"][cat],)
@@ -338,6 +397,9 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
                 quote=cr["quote"],
                 title=cr.get("title"),
                 message=cr.get("message"),
+                instead=cr.get("instead"),
+                document=cr.get("document"),
+                note=cr.get("note"),
                 category=cr.get("category"),
                 categories=tuple(cr.get("categories", ())),
                 severity=cr.get("severity"),
@@ -355,7 +417,7 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
         jurisdiction=data["jurisdiction"],
         description=data["description"],
         default_account=data["default_account"],
-        sources=tuple(Source(s["file"], s["title"]) for s in data["sources"]),
+        sources=tuple(Source(s["file"], s["title"], s["date"], s.get("id", "")) for s in data["sources"]),
         rules=rules,
         context_rules=tuple(ctx),
         file=file,
@@ -508,6 +570,20 @@ def _triggered(
     return True, cats, spans
 
 
+def _rule_dict(pack: Pack, rule: Rule | ContextRule, title: str, instead: str) -> dict[str, Any]:
+    """A finding's ``rule``: the contract's four keys, then the rule's own words and document.
+
+    ``quote`` is the rule as the source words it, ``source_title``/``source_date`` name the
+    document (never just its file name), ``instead`` says what to do instead; ``note`` (only
+    where the pack has one) says e.g. that the source has no specific rule on the category.
+    """
+    out: dict[str, Any] = {"pack": pack.id, "ref": rule.ref, "title": title, "source": rule.source,
+                           **pack.rule_source(rule), "quote": rule.quote, "instead": instead}
+    if rule.note:
+        out["note"] = rule.note
+    return out
+
+
 def _sort_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     order = {c: i for i, c in enumerate(CATEGORIES)}
     return sorted(
@@ -577,8 +653,8 @@ def apply_pack(
                 "category": category,
                 "score": score,
                 "severity": cr.severity or "info",
-                "rule": {"pack": pack.id, "ref": cr.ref, "title": cr.title or "", "source": cr.source,
-                         "source_title": pack.source_title(cr.source)},
+                "rule": _rule_dict(pack, cr, cr.title or "",
+                                   cr.instead or pack.rule(category).instead),
                 "message": cr.message or "",
                 "spans": _clean_spans(spans, n),
             }
@@ -599,8 +675,7 @@ def apply_pack(
                 "category": rule.category,
                 "score": score,
                 "severity": severity[rule.category],
-                "rule": {"pack": pack.id, "ref": rule.ref, "title": rule.title, "source": rule.source,
-                         "source_title": pack.source_title(rule.source)},
+                "rule": _rule_dict(pack, rule, rule.title, rule.instead),
                 "message": rule.message,
                 "spans": spans,
             }

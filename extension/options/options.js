@@ -1,4 +1,4 @@
-/* The options page: every setting, the sites, counters (no text), and the rules of the packs. */
+/* The options page: every setting, the sites, counters (no text), and the rules of the pack in use. */
 (async function (CG) {
   const { ask, t, localise, showLocks } = CG.page;
   const $ = (id) => document.getElementById(id);
@@ -34,6 +34,7 @@
     renderAccounts();
     showLocks(document, locked);
     renderCounters();
+    renderRules(); // the rules shown follow the pack chosen
   }
 
   function renderSites() {
@@ -85,6 +86,13 @@
     }
   }
 
+  // GET /v1/packs as the service gives it (Pack.to_dict in backend/conduct_guard/policy.py):
+  // {default, packs: [{id, title, jurisdiction, description, sources: [{id, file, title, date}],
+  //   categories: {<category>: {ref, title, source, source_title, source_date, quote, note?, instead,
+  //   message, severity, threshold}}, context_rules: [{id, effect, when, ref, title?, source,
+  //   source_title, source_date, quote, note?, instead?, message?, category?, categories?, severity?}]}]}
+  let packsReply = null;
+
   async function renderStatusAndRules() {
     const status = await ask(CG.MSG.GET_STATUS);
     $('status').textContent = status.online
@@ -92,42 +100,113 @@
       : t('popup_offline');
     if (!status.online) return;
     const reply = await ask(CG.MSG.GET_PACKS);
-    const packs = (reply.packs && (reply.packs.packs || reply.packs)) || [];
-    const list = Array.isArray(packs) ? packs : Object.values(packs);
+    packsReply = reply.packs && Array.isArray(reply.packs.packs) ? reply.packs : null;
+    if (!packsReply) return;
     const select = $('pack');
-    for (const pack of list) {
-      if (!pack || !pack.id) continue;
-      select.append(el('option', { value: pack.id, textContent: pack.name || pack.title || pack.id }));
+    for (const pack of packsReply.packs) {
+      if (pack && pack.id) select.append(el('option', { value: pack.id, textContent: pack.title || pack.id }));
     }
     select.value = settings.pack;
+    renderRules();
+  }
+
+  /** The rule a "see the rule" link names: #rule=<pack>/<ref>. */
+  function target() {
+    const m = location.hash.match(/^#rule=(.*)$/);
+    if (!m) return null;
+    const value = decodeURIComponent(m[1]);
+    const slash = value.indexOf('/');
+    return slash < 0 ? { pack: '', ref: value } : { pack: value.slice(0, slash), ref: value.slice(slash + 1) };
+  }
+
+  /** Only the pack in use: the one chosen here, else the service's default (or the one a link names). */
+  function activePack() {
+    const packs = packsReply.packs.filter((p) => p && p.id);
+    const byId = (id) => packs.find((p) => p.id === id);
+    const linked = target();
+    return (linked && byId(linked.pack)) || byId(settings.pack) || byId(packsReply.default) || packs[0] || null;
+  }
+
+  const documentLine = (rule) => (rule.source_title
+    ? t('card_source', [CG.documentLabel(rule.source_title, rule.source_date)]) : '');
+
+  /** The parts every rule shows: reference and title, its words, a note, what to do instead, its document. */
+  function ruleBody(rule, title) {
+    return [
+      el('p', { className: 'ref', textContent: `${rule.ref || ''}${title ? ` — ${title}` : ''}` }),
+      rule.quote ? el('blockquote', { className: 'quote', textContent: `“${rule.quote}”` }) : '',
+      rule.note ? el('p', { className: 'muted note', textContent: rule.note }) : '',
+      rule.instead ? el('p', { className: 'instead', textContent: t('card_instead', [rule.instead]) }) : '',
+      el('p', { className: 'muted doc', textContent: documentLine(rule) }),
+    ].filter(Boolean);
+  }
+
+  function whenText(when) {
+    const parts = [];
+    const official = when.account === 'official';
+    if (when.account) parts.push(t(official ? 'popup_account_official' : 'popup_account_personal'));
+    if (when.sites) parts.push(when.sites.join(', '));
+    if (when.categories_any) parts.push(when.categories_any.map((c) => t(`category_${c}`)).join(' / '));
+    if (when.text_any) parts.push(t('options_when_words', [when.text_any.slice(0, 4).join(', ')]));
+    if (when.text_none) parts.push(t('options_when_no_words', [when.text_none.slice(0, 2).join(', ')]));
+    return parts.join(' · ');
+  }
+
+  function renderRules() {
+    if (!packsReply) return;
     const rules = $('rules');
     rules.textContent = '';
-    for (const pack of list) {
-      if (!pack || !pack.id) continue;
-      rules.append(el('h3', { textContent: pack.name || pack.title || pack.id }));
-      const entries = Array.isArray(pack.rules) ? pack.rules : Object.values(pack.rules || pack.categories || {});
-      for (const rule of entries) {
-        const ref = rule.ref || (rule.rule && rule.rule.ref) || '';
-        const title = rule.title || (rule.rule && rule.rule.title) || '';
-        const card = el('article', { className: 'rule', id: `rule-${pack.id}/${ref}` },
-          el('h4', { textContent: `${ref}${title ? ` — ${title}` : ''}` }),
-          el('p', { className: 'muted', textContent: [rule.category, rule.source || (rule.rule && rule.rule.source)].filter(Boolean).join(' · ') }),
-          el('p', { textContent: rule.text || rule.summary || rule.message || '' }));
-        rules.append(card);
-      }
+    const pack = activePack();
+    if (!pack) return;
+    rules.append(el('h3', { textContent: pack.title || pack.id }),
+      el('p', { className: 'muted', textContent: pack.jurisdiction || '' }));
+    const docs = el('ul', { className: 'docs' });
+    for (const s of pack.sources || []) {
+      docs.append(el('li', { textContent: CG.documentLabel(s.title, s.date) }));
+    }
+    rules.append(el('h4', { textContent: t('options_documents') }), docs);
+    const categories = pack.categories || {};
+    for (const category of CG.CATEGORIES) {
+      const rule = categories[category];
+      if (!rule) continue;
+      const card = el('article', { className: `rule ${rule.severity || ''}`, id: `rule-${pack.id}-${category}` },
+        el('h4', {}, el('span', { className: 'cat', textContent: t(`category_${category}`) }), ' ',
+          el('span', { className: 'sev', textContent: t(`severity_${rule.severity}`) })),
+        ...ruleBody(rule, rule.title));
+      card.dataset.pack = pack.id;
+      card.dataset.ref = rule.ref || '';
+      card.dataset.category = category;
+      rules.append(card);
+    }
+    const context = pack.context_rules || [];
+    if (context.length) rules.append(el('h4', { className: 'context-h', textContent: t('options_context_rules') }));
+    for (const cr of context) {
+      const heading = cr.effect === 'set_severity'
+        ? t('options_sets_severity', [(cr.categories || []).map((c) => t(`category_${c}`)).join(', '), t(`severity_${cr.severity}`)])
+        : (cr.title || cr.id);
+      const card = el('article', { className: 'rule context', id: `rule-${pack.id}-${cr.id}` },
+        el('h4', { textContent: heading }),
+        el('p', { className: 'muted when', textContent: t('options_when', [whenText(cr.when || {}) || '—']) }),
+        ...ruleBody(cr, ''),
+        ...(cr.message ? [el('p', { className: 'msg', textContent: cr.message })] : []));
+      card.dataset.pack = pack.id;
+      card.dataset.ref = cr.ref || '';
+      card.dataset.context = cr.id;
+      rules.append(card);
     }
     showTarget();
   }
 
   function showTarget() {
-    const m = location.hash.match(/^#rule=(.*)$/);
-    if (!m) return;
-    const target = document.getElementById(`rule-${decodeURIComponent(m[1])}`);
-    if (target) {
-      target.classList.add('target');
-      target.scrollIntoView({ block: 'center' });
-    }
+    const linked = target();
+    if (!linked) return;
+    // Several rules may share one reference (e.g. Rule 18 for official information and privacy).
+    const hits = [...document.querySelectorAll('#rules .rule')].filter((r) => r.dataset.ref === linked.ref
+      && (!linked.pack || r.dataset.pack === linked.pack));
+    hits.forEach((r) => r.classList.add('target'));
+    if (hits[0]) hits[0].scrollIntoView({ block: 'center' });
   }
+  window.addEventListener('hashchange', renderRules);
 
   // Controls -> settings.
   $('serviceUrl').addEventListener('change', () => save({ serviceUrl: $('serviceUrl').value }));
@@ -136,7 +215,10 @@
   $('failClosed').addEventListener('change', () => save({ failClosed: $('failClosed').checked }));
   $('sendEvents').addEventListener('change', () => save({ sendEvents: $('sendEvents').checked }));
   $('debounceMs').addEventListener('change', () => save({ debounceMs: Number($('debounceMs').value) }));
-  $('pack').addEventListener('change', () => save({ pack: $('pack').value }));
+  $('pack').addEventListener('change', () => {
+    if (location.hash) history.replaceState(null, '', location.pathname); // show the chosen pack, not a linked one
+    save({ pack: $('pack').value });
+  });
   $('add-site').addEventListener('submit', async (e) => {
     e.preventDefault();
     const site = CG.settings.normaliseHost($('new-site').value);

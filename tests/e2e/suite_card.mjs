@@ -3,8 +3,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { BROWSER, ctx, open, today } from './context.mjs';
 import {
-  SHOTS, VIOLATING, waitState, waitExists, waitGone, exists, posts, typeInto, assertPanelClear, stateOf,
+  SHOTS, VIOLATING, waitState, waitExists, waitGone, exists, posts, typeInto, assertPanelClear, stateOf, textOf,
 } from './helpers.mjs';
+import { DEEP_QUERY } from './browsers.mjs';
 
 const X_BOX = '[data-testid="tweetTextarea_0"]';
 const X_POST = '[data-testid="tweetButton"]';
@@ -94,20 +95,83 @@ test('"not a problem": counted locally and by the service, and no typed text is 
 test('"see the rule" opens the rule in the options page',
   { skip: BROWSER !== 'chromium' && 'the moz-extension:// tab it opens is not visible to WebDriver BiDi' }, async () => {
   const page = await flaggedWithCard('https://x.com/', X_BOX);
-  const ref = await page.evaluate(`(() => { for (const h of document.querySelectorAll('[data-cg-ui]')) { const r = h.shadowRoot && h.shadowRoot.querySelector('.card [data-cg-rule]');
-    if (r) return r.getAttribute('data-cg-rule'); } return null; })()`);
-  assert.ok(ref, 'the card names a rule');
+  const card = await page.evaluate(`(() => { for (const h of document.querySelectorAll('[data-cg-ui]')) { const c = h.shadowRoot && h.shadowRoot.querySelector('.card');
+    if (c) { const text = (sel) => { const e = c.querySelector(sel); return e ? e.textContent : null; };
+      return { ref: c.querySelector('[data-cg-rule]').getAttribute('data-cg-rule'), category: c.getAttribute('data-cg-finding'),
+        quote: text('[data-cg-quote]'), instead: text('[data-cg-instead]'), source: text('[data-cg-source]'), all: c.textContent }; } } return null; })()`);
+  assert.ok(card && card.ref, 'the card names a rule');
+  // The card shows the rule's own words, what to do instead and the document by title and date:
+  // the same as the pack (GET /v1/packs), and never a seed's file name.
+  const packs = await (await fetch(`${ctx.env.service.url}/v1/packs`)).json();
+  const pack = packs.packs.find((p) => p.id === packs.default);
+  const rule = pack.categories[card.category];
+  const FILE_NAME = /\d{3}_[0-9a-f]{16}\.txt/;
+  assert.equal(card.quote, `“${rule.quote}”`);
+  assert.ok(card.instead.includes(rule.instead), card.instead);
+  assert.ok(card.source.includes(rule.source_title) && /\d{4}/.test(card.source), card.source);
+  assert.ok(!FILE_NAME.test(card.all), `the card shows a file name: ${card.all}`);
   const tab = ctx.browser.waitForTab('options/options.html#rule=');
   await page.click('.card [data-cg-action="see-rule"]');
   const { url, page: options } = await tab;
-  assert.ok(decodeURIComponent(url).includes(ref), `${url} names ${ref}`);
+  assert.ok(decodeURIComponent(url).includes(card.ref), `${url} names ${card.ref}`);
   if (options) {
-    // The rule is there, marked as the target, with its reference.
+    // The rule is there, marked as the target, with its reference, its words, what to do instead
+    // and its document; only the pack in use is listed, each rule with its category.
     await options.waitFor(() => !!document.querySelector('.rule.target'), undefined, 8000);
-    assert.ok((await options.evaluate(() => document.querySelector('.rule.target').textContent)).includes(ref));
+    const view = await options.evaluate(() => ({
+      target: [...document.querySelectorAll('.rule.target')].map((r) => ({ category: r.dataset.category, text: r.textContent })),
+      packs: [...document.querySelectorAll('#rules h3')].map((e) => e.textContent),
+      categories: [...document.querySelectorAll('#rules .rule[data-category] .cat')].map((e) => e.textContent),
+      context: document.querySelectorAll('#rules .rule.context').length,
+      all: document.getElementById('rules').textContent,
+      height: document.documentElement.scrollHeight,
+    }));
+    const target = view.target.find((r) => r.category === card.category);
+    assert.ok(target, JSON.stringify(view.target));
+    for (const part of [card.ref, rule.quote, rule.instead, rule.source_title]) {
+      assert.ok(target.text.includes(part), `the rule page lacks "${part}": ${target.text}`);
+    }
+    assert.deepEqual(view.packs, [pack.title], 'only the pack in use');
+    assert.equal(view.categories.length, 9);
+    assert.ok(view.categories.includes('Official information'), view.categories.join(', '));
+    assert.equal(view.context, pack.context_rules.length, 'context rules are shown too');
+    assert.ok(!FILE_NAME.test(view.all), 'the rule page shows a file name');
     await options.screenshot(`${SHOTS}/cg-${BROWSER}-see-rule.png`);
+    console.log(`# options page: ${view.height} px tall`);
     await options.close();
   }
+  await page.close();
+});
+
+test('held post: plain words, "may" for a warning and "not allowed" for a block, a visible reason for a disabled "post anyway", no "organisation" for the officer\'s own setting', async () => {
+  const page = await open('https://x.com/');
+  await typeInto(page, X_BOX, VIOLATING);
+  await waitState(page, X_BOX, /^block$/);
+  const badge = await page.evaluate(`(${DEEP_QUERY})('.badge').getAttribute('aria-label')`);
+  assert.match(badge, /^Conduct Guard: (1 possible problem|[2-9] possible problems)\. Open the details$/);
+  await page.click(X_POST);
+  await waitExists(page, '[data-cg-dialog]');
+  const dialogText = () => textOf(page, '.dialog');
+  const text = await dialogText();
+  // The default blockOverride is "reason", set by nobody but the defaults: the officer's own settings.
+  assert.ok(text.includes('Your conduct rules do not allow this post'), text);
+  assert.ok(!/may (break|not allow)/.test(text), `a block is "not allowed", not "may": ${text}`);
+  assert.ok(!/organisation/i.test(text), `no managed or machine policy set this: ${text}`);
+  assert.ok(text.includes('Your settings ask for a reason before you post this anyway.'), text);
+  assert.ok(text.includes('Why is it all right to post this?'), text);
+  assert.ok(!text.includes('(s)'), text);
+  const disabled = () => page.evaluate(`(${DEEP_QUERY})('[data-cg-action="post-anyway"]').disabled`);
+  const whyShown = () => page.evaluate(`!(${DEEP_QUERY})('[data-cg-why-disabled]').hidden`);
+  assert.equal(await disabled(), true);
+  assert.equal(await whyShown(), true, 'the disabled "post anyway" says why');
+  assert.equal(await textOf(page, '[data-cg-why-disabled]'), 'Type a reason above to post anyway.');
+  await page.focus('[data-cg-reason]');
+  await page.type('Published in the gazette today', 0);
+  assert.equal(await disabled(), false);
+  assert.equal(await whyShown(), false);
+  await page.click('[data-cg-action="edit"]');
+  await waitGone(page, '[data-cg-dialog]');
+  assert.equal((await posts(page)).length, 0);
   await page.close();
 });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BROWSER, ctx, open, today, askWorker } from './context.mjs';
 import { launch, canUsePolicy } from './browsers.mjs';
 import {
-  SHOTS, VIOLATING, BENIGN, waitState, waitExists, waitGone, exists, posts, postAnyway, typeInto,
+  SHOTS, VIOLATING, BENIGN, waitState, waitExists, waitGone, exists, posts, postAnyway, typeInto, textOf,
 } from './helpers.mjs';
 
 const chromiumOnly = { skip: BROWSER !== 'chromium' && 'WebDriver BiDi cannot open moz-extension:// pages' };
@@ -56,6 +56,8 @@ test('fail-closed (service machine policy): with the service stopped the post is
     await page.click('button[type="submit"]');
     await waitExists(page, '[data-cg-dialog][data-cg-verdict="offline"]');
     assert.equal(await exists(page, '[data-cg-action="post-anyway"]'), false, 'no "post anyway" while nothing was checked');
+    // IT's machine policy set fail_closed: here, and only here, the dialog names the organisation.
+    assert.match(await textOf(page, '.dialog'), /your organisation requires a check before posting/);
     await page.screenshot(`${SHOTS}/cg-${BROWSER}-fail-closed.png`);
     assert.deepEqual(await posts(page), []);
     await page.click('[data-cg-action="edit"]');

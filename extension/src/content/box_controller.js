@@ -164,6 +164,7 @@
         verdict: state,
         findings,
         overridePolicy: this.page.effectivePolicy().blockOverride,
+        setByOrganisation: this.page.effectivePolicy().setByOrganisation,
         dark: CG.isDarkBehind(this.box),
       });
       if (answer.action === 'post') {

@@ -26,7 +26,19 @@
       let blockOverride = config.settings.blockOverride;
       if (p.allow_override === false) blockOverride = 'never';
       else if (p.require_reason === true && blockOverride === 'allow') blockOverride = 'reason';
-      return { blockOverride, failClosed: config.settings.failClosed || p.fail_closed === true };
+      const failClosed = config.settings.failClosed || p.fail_closed === true;
+      // Which of these IT set (managed storage, or keys the machine policy file sets, which the
+      // service lists in `locked`), so the UI names "your organisation" only where it is so.
+      const managed = config.locked || [];
+      const machine = Array.isArray(p.locked) ? p.locked : [];
+      const setByOrganisation = {
+        blockOverride: managed.includes('blockOverride')
+          || (p.allow_override === false && machine.includes('allow_override'))
+          || (blockOverride === 'reason' && p.require_reason === true && machine.includes('require_reason')),
+        failClosed: failClosed && ((managed.includes('failClosed') && config.settings.failClosed)
+          || (p.fail_closed === true && machine.includes('fail_closed'))),
+      };
+      return { blockOverride, failClosed, setByOrganisation };
     },
     isPaused: () => CG.settings.isPaused(config.pause, site, Date.now()),
     async send(text) {

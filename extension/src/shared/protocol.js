@@ -42,4 +42,20 @@
   ]);
 
   CG.SERVICE_TEXT_LIMIT = 20000; // code points; the service answers 413 above this
+
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+  /** A source document's date as packs give it (YYYY, YYYY-MM, YYYY-MM-DD) -> "25 Aug 2021". */
+  CG.formatDocDate = function formatDocDate(date) {
+    const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(String(date || '').trim());
+    if (!m) return String(date || '').trim();
+    const month = m[2] ? MONTHS[Number(m[2]) - 1] : '';
+    return [m[3] ? String(Number(m[3])) : '', month, m[1]].filter(Boolean).join(' ');
+  };
+
+  /** How a rule's document is named to the officer: its title and date, never its file name. */
+  CG.documentLabel = function documentLabel(title, date) {
+    const when = CG.formatDocDate(date);
+    return when ? `${title}, ${when}` : String(title || '');
+  };
 })(globalThis.CG);

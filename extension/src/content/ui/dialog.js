@@ -2,14 +2,17 @@
  * The "second look" dialog shown when a post is held (host carries data-cg-dialog).
  * Resolves with {action: 'edit'} or {action: 'post', reason}. Edit is the default button;
  * Escape means edit. For block, "post anyway" is offered only where policy allows, and asks
- * for a reason where policy says so.
+ * for a reason where policy says so. Wording: a warning "may" break the rules, a block is "not
+ * allowed"; "your organisation" is named only where IT set the setting (managed storage or the
+ * service's machine policy), otherwise the officer's own settings are.
  */
 (function (CG) {
   const { h, t } = CG;
 
   /**
    * @param {Document} doc
-   * @param {object} o {verdict: 'warn'|'block'|'offline', findings, overridePolicy: 'allow'|'reason'|'never', dark}
+   * @param {object} o {verdict: 'warn'|'block'|'offline', findings, overridePolicy: 'allow'|'reason'|'never', dark,
+   *   setByOrganisation: {blockOverride: boolean, failClosed: boolean} (IT set it; absent: the officer's own settings)}
    * @returns {Promise<{action: string, reason?: string}>}
    */
   function showPostDialog(doc, o) {
@@ -21,32 +24,52 @@
       const isOffline = o.verdict === 'offline';
       const canOverride = !isOffline && (!isBlock || o.overridePolicy !== 'never');
       const needsReason = isBlock && o.overridePolicy === 'reason';
+      const byOrg = o.setByOrganisation || {};
 
       const reason = needsReason ? h('textarea', { id: 'cg-reason', 'data-cg-reason': '', 'aria-describedby': 'cg-reason-help' }) : null;
+      // A disabled "post anyway" says why, next to it: a reason is still missing.
+      const postWhy = needsReason ? h('span', { id: 'cg-post-why', class: 'why-not', 'data-cg-why-disabled': '' },
+        t('dialog_post_needs_reason')) : null;
       const postButton = canOverride
         ? h('button', { class: `act ${isBlock ? 'danger' : ''}`, type: 'button', 'data-cg-action': 'post-anyway',
-          disabled: needsReason, onclick: () => finish('post') }, t('dialog_post_anyway'))
+          disabled: needsReason, 'aria-describedby': needsReason ? 'cg-post-why' : null, onclick: () => finish('post') },
+        t('dialog_post_anyway'))
         : null;
+      // No "post anyway" at all: say so where it would be, and whose rule that is.
+      const noPost = isBlock && !canOverride ? h('span', { class: 'why-not', 'data-cg-why-no-post': '' },
+        t(byOrg.blockOverride ? 'dialog_block_never_org' : 'dialog_block_never_own')) : null;
       const editButton = h('button', { class: 'act primary', type: 'button', 'data-cg-action': 'edit', onclick: () => finish('edit') },
         t('dialog_edit'));
-      if (reason) reason.addEventListener('input', () => { postButton.disabled = reason.value.trim().length < 3; });
+      if (reason) {
+        reason.addEventListener('input', () => {
+          postButton.disabled = reason.value.trim().length < 3;
+          postWhy.hidden = !postButton.disabled;
+        });
+      }
 
       const title = isOffline ? t('dialog_title_offline') : t(isBlock ? 'dialog_title_block' : 'dialog_title_warn');
-      const intro = isOffline ? t('dialog_intro_offline')
-        : (isBlock && !canOverride ? t('dialog_intro_block_locked') : t(isBlock ? 'dialog_intro_block' : 'dialog_intro_warn'));
+      const intro = isOffline ? t(byOrg.failClosed ? 'dialog_intro_offline_org' : 'dialog_intro_offline_own')
+        : t(isBlock ? 'dialog_intro_block' : 'dialog_intro_warn');
+      let policyLine = null;
+      if (isBlock && canOverride) {
+        policyLine = needsReason ? t(byOrg.blockOverride ? 'dialog_block_reason_org' : 'dialog_block_reason_own')
+          : t('dialog_block_allow');
+      }
       const list = h('ul', {}, (o.findings || []).map((f) => h('li', { 'data-cg-finding': f.category },
         h('strong', {}, CG.categoryLabel(f.category)), ' — ', `${(f.rule && f.rule.ref) || ''}${f.rule && f.rule.title ? ` (${f.rule.title})` : ''}`,
-        h('div', {}, f.message || ''))));
+        h('div', {}, f.message || ''),
+        f.rule && f.rule.instead ? h('div', { class: 'instead' }, t('card_instead', [f.rule.instead])) : null)));
 
       const dialog = h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-dlg-title',
         'aria-describedby': 'cg-dlg-intro' },
       h('h2', { id: 'cg-dlg-title' }, title),
       h('p', { id: 'cg-dlg-intro' }, intro),
       list,
+      policyLine ? h('p', { 'data-cg-policy-line': '' }, policyLine) : null,
       reason ? h('label', { for: 'cg-reason' }, t('dialog_reason_label')) : null,
       reason,
-      reason ? h('div', { id: 'cg-reason-help', class: 'sr' }, t('dialog_reason_help')) : null,
-      h('div', { class: 'actions' }, postButton, editButton));
+      reason ? h('div', { id: 'cg-reason-help', class: 'hint' }, t('dialog_reason_help')) : null,
+      h('div', { class: 'actions' }, noPost, postWhy, postButton, editButton));
 
       const backdrop = h('div', { class: 'backdrop' }, dialog);
       const root = h('div', { class: `root${o.dark ? ' dark' : ''}` }, backdrop);

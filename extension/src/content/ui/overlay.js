@@ -65,7 +65,8 @@
       if (state === 'ok') this.findings = [];
       if (announce) {
         const cats = this.findings.map((f) => CG.categoryLabel(f.category)).join(', ');
-        this.live.textContent = t('live_findings', [String(this.findings.length), cats]);
+        this.live.textContent = this.findings.length === 1
+          ? t('live_findings_one', [cats]) : t('live_findings', [String(this.findings.length), cats]);
       }
       this.render();
     }
@@ -75,7 +76,8 @@
       const flagged = this.state === 'warn' || this.state === 'block';
       this.badge.dataset.state = this.state;
       this.badge.querySelector('.count').textContent = flagged ? String(n) : '';
-      this.badge.setAttribute('aria-label', flagged ? t('badge_label_findings', [String(n)]) : t(`badge_label_${this.state}`));
+      const findingsLabel = n === 1 ? t('badge_label_findings_one') : t('badge_label_findings', [String(n)]);
+      this.badge.setAttribute('aria-label', flagged ? findingsLabel : t(`badge_label_${this.state}`));
       this.badge.title = this.badge.getAttribute('aria-label');
       if (this.panel && !flagged) this.closePanel(false);
       else if (this.panel) this.fillPanel();
@@ -204,8 +206,14 @@
       return h('article', { class: `card ${f.severity}`, 'data-cg-finding': f.category },
         h('div', {}, h('span', { class: 'cat' }, CG.categoryLabel(f.category)), h('span', { class: 'sev' }, CG.severityLabel(f.severity))),
         h('div', { class: 'rule', 'data-cg-rule': rule.ref || '' }, `${rule.ref || ''}${rule.title ? ` — ${rule.title}` : ''}`),
-        rule.source ? h('div', { class: 'source', title: rule.source }, t('card_source', [rule.source_title || rule.source])) : null,
         h('div', { class: 'msg' }, f.message || ''),
+        // The rule in its document's own words, what to do instead, and the document by its
+        // title and date (rule.source is only the seed's file name: never shown).
+        rule.quote ? h('blockquote', { class: 'quote', 'data-cg-quote': '' }, `“${rule.quote}”`) : null,
+        rule.note ? h('div', { class: 'note' }, rule.note) : null,
+        rule.instead ? h('div', { class: 'instead', 'data-cg-instead': '' }, t('card_instead', [rule.instead])) : null,
+        rule.source_title ? h('div', { class: 'source', 'data-cg-source': '' },
+          t('card_source', [CG.documentLabel(rule.source_title, rule.source_date)])) : null,
         h('div', { class: 'actions' },
           h('button', { class: 'act', type: 'button', 'data-cg-action': 'ignore', onclick: () => this.actions.onIgnore(f) }, t('action_ignore')),
           h('button', { class: 'act', type: 'button', 'data-cg-action': 'not-a-problem', onclick: () => this.actions.onNotAProblem(f) }, t('action_not_a_problem')),

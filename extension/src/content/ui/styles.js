@@ -35,6 +35,14 @@
 .card .rule { margin-top: 4px; }
 .card .source { color: var(--muted); font-size: 12px; }
 .card .msg { margin: 6px 0; }
+.card .quote { margin: 6px 0; padding: 2px 0 2px 8px; border-left: 3px solid var(--line); font-style: italic;
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 6; overflow: hidden; }
+.card .note { color: var(--muted); font-size: 12px; margin: 0 0 4px; }
+.card .instead { margin: 4px 0; }
+.card .source { margin: 0 0 6px; }
+.dialog .why-not { color: var(--muted); font-size: 13px; margin: 0 auto 0 0; align-self: center; }
+.dialog .hint { color: var(--muted); font-size: 12px; margin: -6px 0 8px; }
+.dialog li .instead { color: var(--muted); font-size: 13px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
 button.act { pointer-events: auto; font-size: 12px; padding: 3px 8px; border-radius: 6px; border: 1px solid var(--line);
   background: transparent; color: var(--fg); cursor: pointer; }
