@@ -321,3 +321,58 @@ def test_with_the_real_app(tmp_path, monkeypatch, fake_scorer):
     assert s["today"]["checks"] == 1 and s["today"]["verdicts"]["ok"] == 0
     html_page = c.get("/status").get_data(as_text=True)
     assert str(pol) in html_page and "draft summary" not in html_page
+
+
+def test_health_and_pause_agree(fake_scorer):
+    """One pause state: what POST /v1/pause set is what /v1/health, /v1/status and /v1/check
+    report (the extension learns the pause from /v1/health), and a resume clears it everywhere."""
+    from conduct_guard.app import create_app
+
+    app = create_app({"CG_SCORER": fake_scorer})
+    c = app.test_client()
+    text = {"text": "Here is the draft summary before notification."}
+    health = c.get("/v1/health").get_json()
+    assert health["paused"] is False and health["paused_until"] is None
+    plain = c.post("/v1/check", json=text).get_json()
+    assert "paused" not in plain and "paused_until" not in plain
+
+    r = post(c, "/v1/pause", {"minutes": 15}, origin=None)  # as the status page and local scripts do
+    assert r.status_code == 200
+    until = r.get_json()["paused_until"]
+    assert r.get_json()["paused"] is True and until
+    health = c.get("/v1/health").get_json()
+    assert health["paused"] is True and health["paused_until"] == until
+    assert c.get("/v1/status").get_json()["service"]["paused_until"] == until
+    ends = dt.datetime.fromisoformat(until)
+    assert ends.tzinfo is not None and 14 * 60 < ends.timestamp() - time.time() <= 15 * 60 + 1
+    # never earlier than the service's own end, so a client resuming at that time finds it resumed
+    assert ends.timestamp() >= app.config["CG_PAUSED_UNTIL"]
+    # /v1/check still answers (same verdict and findings), and says it is paused
+    during = c.post("/v1/check", json=text).get_json()
+    assert during["paused"] is True and during["paused_until"] == until
+    assert (during["verdict"], during["findings"]) == (plain["verdict"], plain["findings"])
+
+    r = post(c, "/v1/pause", {"minutes": 0}, origin=None)
+    assert r.get_json() == {"paused": False, "paused_until": None}
+    health = c.get("/v1/health").get_json()
+    assert health["paused"] is False and health["paused_until"] is None
+    assert "paused" not in c.post("/v1/check", json=text).get_json()
+
+    # a pause that ran out is over for every endpoint at once
+    post(c, "/v1/pause", {"minutes": 60}, origin=None)
+    app.config["CG_PAUSED_UNTIL"] = time.time() - 1
+    assert c.get("/v1/health").get_json()["paused"] is False
+    assert c.get("/v1/status").get_json()["service"]["paused"] is False
+
+
+def test_dismissals_are_counted():
+    """'Ignore for this post' and "don't check this box" are events of their own (counts only)."""
+    app = make_app()
+    c = app.test_client()
+    assert post(c, "/v1/events", {"event": "ignored", "categories": ["official_information"], "site": "x.com"}).status_code == 204
+    assert post(c, "/v1/events", {"event": "opted_out", "categories": ["official_information"]}).status_code == 204
+    today = c.get("/v1/status").get_json()["today"]
+    assert (today["ignored"], today["opted_out"]) == (1, 1)
+    assert today["by_category"]["official_information"]["ignored"] == 1
+    page = c.get("/status").get_data(as_text=True)
+    assert "Ignored for a post" in page and "Boxes taken out of checking" in page

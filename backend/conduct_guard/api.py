@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEnt
 from . import __version__
 from .checker import CheckRequest, Checker, RequestError
 from .security import host_is_loopback, origin_allowed
-from .status import is_paused
+from .status import paused_until_iso
 
 bp = Blueprint("conduct_guard_api", __name__, url_prefix="/v1")
 request_log = logging.getLogger("conduct_guard.requests")
@@ -114,12 +114,16 @@ def parse_check_request(data: dict) -> CheckRequest:
 @bp.get("/health")
 def health():
     app = current_app
+    until = paused_until_iso(app)
     return {
         "status": "ok",
         "version": __version__,
         "model": checker().scorer.model_public(),
         "pack": app.config["CG_PACK"],
-        "paused": is_paused(app),
+        # The one pause state (tray, status page, extension): the extension polls this and
+        # stops checking and holding until `paused_until` or until it reads `paused: false`.
+        "paused": until is not None,
+        "paused_until": until,
         "policy": {
             "enforcement": app.config["CG_ENFORCEMENT"],
             "allow_override": app.config.get("CG_ALLOW_OVERRIDE", True),
@@ -134,6 +138,13 @@ def health():
 def check():
     check_request = parse_check_request(_json_object())
     result = checker().check_many([check_request])[0]
+    until = paused_until_iso(current_app)
+    if until is not None:
+        # Paused: the result is still given (scripts and the CLI rely on it), and says so, so a
+        # client that has not yet seen the pause on /v1/health neither shows nor enforces it.
+        # Only added while paused: outside a pause a result is exactly as before.
+        result["paused"] = True
+        result["paused_until"] = until
     current_app.extensions["conduct_guard.stats"].record_check(
         result["verdict"], [f["category"] for f in result["findings"]])
     request_log.info("check chars=%d verdict=%s categories=%s elapsed_ms=%.1f",

@@ -36,7 +36,9 @@ import filelock
 from .categories import CATEGORIES
 
 VERDICTS = ("ok", "warn", "block")
-EVENT_KINDS = ("warning_shown", "edited", "override", "not_a_problem")
+# ignored: "ignore for this post" on a card; opted_out: "don't check this box". Both are dismissals
+# the status page must show (a block dismissed from the card is as much an override as "post anyway").
+EVENT_KINDS = ("warning_shown", "edited", "override", "not_a_problem", "ignored", "opted_out")
 SAVE_INTERVAL_S = 2.0
 # A periodic save runs in the request that found it due: it waits this long at most for another
 # service's save, then tries again later. flush() (shutdown) waits longer.
@@ -136,7 +138,7 @@ class Stats:
             self._save(LOCK_TIMEOUT_S)
 
     def record_event(self, kind: str, categories: Sequence[str] = ()) -> None:
-        """An extension event: warning_shown, edited, override, not_a_problem."""
+        """An extension event: warning_shown, edited, override, not_a_problem, ignored, opted_out."""
         if kind not in EVENT_KINDS:
             raise ValueError(f"unknown event kind {kind!r}; expected one of {', '.join(EVENT_KINDS)}")
         cats = _clean(categories)
@@ -161,6 +163,8 @@ class Stats:
         d["edits"] = ev["edited"]
         d["overrides"] = ev["override"]
         d["not_a_problem"] = ev["not_a_problem"]
+        d["ignored"] = ev["ignored"]
+        d["opted_out"] = ev["opted_out"]
         d["overrides_by_category"] = {c: v["override"] for c, v in d["by_category"].items()}
         return d
 

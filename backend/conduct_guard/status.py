@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import math
 import threading
 import time
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "resume",
     "is_paused",
     "paused_until",
+    "paused_until_iso",
     "status_dict",
     "get_stats",
     "effective_settings",
@@ -108,6 +110,19 @@ def paused_until(app: Flask) -> float | None:
 
 def is_paused(app: Flask) -> bool:
     return paused_until(app) is not None
+
+
+def paused_until_iso(app: Flask) -> str | None:
+    """When the pause ends, as local ISO 8601 time (None when not paused).
+
+    The one form every answer uses (/v1/health, /v1/check, /v1/pause, /v1/status), so callers
+    see the same end. Rounded up to the second: a client that resumes at this time never resumes
+    while the service still counts itself paused.
+    """
+    until = paused_until(app)
+    if until is None:
+        return None
+    return _dt.datetime.fromtimestamp(math.ceil(until)).astimezone().isoformat(timespec="seconds")
 
 
 def pause_allowed(app: Flask) -> bool:
@@ -188,7 +203,7 @@ def _machine_policy_path(app: Flask) -> str | None:
 def status_dict(app: Flask) -> dict:
     settings = effective_settings(app)
     locked = _locked(app)
-    until = paused_until(app)
+    until = paused_until_iso(app)
     model = _model_status(app)
     state = "error" if model["status"] == "error" else ("paused" if until else "running")
     return {
@@ -196,9 +211,7 @@ def status_dict(app: Flask) -> dict:
             "status": state,
             "version": __version__,
             "paused": until is not None,
-            "paused_until": _dt.datetime.fromtimestamp(until).astimezone().isoformat(timespec="seconds")
-            if until
-            else None,
+            "paused_until": until,
             "pause_allowed": bool(settings.get("allow_pause", True)),
             "uptime_s": round(time.time() - app.config.get("CG_STARTED_AT", _START), 1),
             "log_file": app.config.get("CG_LOG_FILE"),
@@ -354,9 +367,10 @@ def render_status_html(s: dict) -> str:
 <tr><th>Checks</th><td class=num>{today['checks']}</td><th>Warnings shown</th><td class=num>{today['warnings']}</td></tr>
 <tr><th>Edited after a warning</th><td class=num>{today['edits']}</td><th>Posted anyway (overrides)</th><td class=num>{today['overrides']}</td></tr>
 <tr><th>Marked "not a problem"</th><td class=num>{today['not_a_problem']}</td><th>Verdicts ok / warn / block</th><td class=num>{today['verdicts']['ok']} / {today['verdicts']['warn']} / {today['verdicts']['block']}</td></tr>
+<tr><th>Ignored for a post</th><td class=num>{today['ignored']}</td><th>Boxes taken out of checking</th><td class=num>{today['opted_out']}</td></tr>
 </table>
 <h2>By category (today)</h2>
-<table id="categories"><tr><th>Category</th><th class=num>flagged</th><th class=num>warnings</th><th class=num>edited</th><th class=num>overrides</th><th class=num>not a problem</th></tr>{cat_rows}</table>
+<table id="categories"><tr><th>Category</th><th class=num>flagged</th><th class=num>warnings</th><th class=num>edited</th><th class=num>overrides</th><th class=num>not a problem</th><th class=num>ignored</th><th class=num>boxes unchecked</th></tr>{cat_rows}</table>
 <h2>All settings</h2>
 <table id="settings"><tr><th>Setting</th><th>Value</th><th>Source</th></tr>{rows_settings}</table>
 </body></html>

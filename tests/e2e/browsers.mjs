@@ -92,19 +92,22 @@ function wrapPage(kind, page) {
 }
 
 /**
- * A Chromium that sees `policy` (the 3rdparty settings for our extension) at the real machine
- * path /etc/chromium/policies/managed, in a private mount namespace (this browser only; nothing
- * is written to /etc). Needs root and unshare; returns null where that is not possible.
+ * A browser that sees `policy` (the 3rdparty settings for our extension, i.e. its
+ * storage.managed) at the real machine path, in a private mount namespace (this browser only;
+ * nothing is written to /etc): Chromium's /etc/chromium/policies/managed/*.json, Firefox's
+ * /etc/firefox/policies/policies.json. Needs root and unshare; returns null where that is not possible.
  */
-function policyWrapper(dir, policy) {
+function policyWrapper(dir, policy, browser = 'chromium') {
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/unshare')) return null;
   const policyDir = path.join(dir, 'policies');
   mkdirSync(policyDir);
-  writeFileSync(path.join(policyDir, 'conduct-guard.json'),
-    JSON.stringify({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: policy } } }));
-  const wrapper = path.join(dir, 'chromium-with-policy.sh');
+  const [target, file, body] = browser === 'firefox'
+    ? ['/etc/firefox/policies', 'policies.json', { policies: { '3rdparty': { Extensions: { [GECKO_ID]: policy } } } }]
+    : ['/etc/chromium/policies/managed', 'conduct-guard.json', { '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: policy } } }];
+  writeFileSync(path.join(policyDir, file), JSON.stringify(body));
+  const wrapper = path.join(dir, `${browser}-with-policy.sh`);
   writeFileSync(wrapper, `#!/bin/sh
-exec /usr/bin/unshare --mount --propagation private /bin/sh -c 'mkdir -p /etc/chromium/policies/managed && mount --bind "$0" /etc/chromium/policies/managed && exec "$@"' "${policyDir}" "${BINARIES.chromium}" "$@"
+exec /usr/bin/unshare --mount --propagation private /bin/sh -c 'mkdir -p ${target} && mount --bind "$0" ${target} && exec "$@"' "${policyDir}" "${BINARIES[browser]}" "$@"
 `);
   chmodSync(wrapper, 0o755);
   return wrapper;
@@ -177,11 +180,14 @@ export async function launchChromium({ proxyPort, policy }) {
   return driver;
 }
 
-export async function launchFirefox({ proxyPort }) {
+export async function launchFirefox({ proxyPort, policy }) {
   const puppeteer = (await import('puppeteer-core')).default;
+  const wrapperDir = policy ? mkdtempSync(path.join(tmpdir(), 'cg-policy-')) : null;
+  const executablePath = policy ? policyWrapper(wrapperDir, policy, 'firefox') : BINARIES.firefox;
+  if (!executablePath) throw new Error('a Firefox machine policy needs root and unshare');
   const browser = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: BINARIES.firefox,
+    executablePath,
     headless: true,
     acceptInsecureCerts: true,
     defaultViewport: { width: 1100, height: 760 },
@@ -217,6 +223,7 @@ export async function launchFirefox({ proxyPort }) {
     storage: null, // WebDriver BiDi cannot open moz-extension:// pages
     async close() {
       await browser.close();
+      if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
     },
   };
   return driver;

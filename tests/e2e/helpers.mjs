@@ -98,6 +98,18 @@ export async function postAnyway(page) {
   await waitGone(page, '[data-cg-dialog]');
 }
 
+/**
+ * Answer the reason prompt that setting aside a NOT ALLOWED finding opens where the policy is
+ * "reason" (card: "ignore for this post", "not a problem", "don't check this box").
+ */
+export async function giveReason(page, reason = 'Cleared by the press office today') {
+  await waitExists(page, '[data-cg-reason-dialog]');
+  await page.focus('[data-cg-reason]');
+  await page.type(reason, 0);
+  await page.click('[data-cg-action="dismiss"]');
+  await waitGone(page, '[data-cg-reason-dialog]');
+}
+
 export async function typeInto(page, selector, text, frame) {
   await page.focus(selector, frame);
   await page.type(text, 0);

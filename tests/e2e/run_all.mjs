@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { browserAvailable, BINARIES } from './browsers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['chromium', 'firefox'];
+// node run_all.mjs [chromium] [firefox] [--suites=card,pause] (default: both browsers, every suite)
+const args = process.argv.slice(2);
+const suites = args.find((a) => a.startsWith('--suites='));
+if (suites) process.env.CG_E2E_SUITES = suites.slice('--suites='.length);
+const browsers = args.filter((a) => !a.startsWith('--'));
+const wanted = browsers.length ? browsers : ['chromium', 'firefox'];
 let failed = false;
 for (const name of wanted) {
   if (!browserAvailable(name)) {

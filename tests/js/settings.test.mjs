@@ -70,3 +70,12 @@ test('pauses: per site, forever or timed, and everywhere for an hour', () => {
   assert.equal(S.isPaused({ all: 0, sites: { 'x.com': now - 1 } }, 'x.com', now), false);
   assert.equal(S.isPaused({ all: 0, sites: { 'x.com': 'forever' } }, 'reddit.com', now), false);
 });
+
+test('pauseEnds: the next timed end that applies to the site (the service\'s pause or the site\'s)', () => {
+  const now = 1_000_000;
+  assert.equal(S.pauseEnds({ all: now + 900, sites: {} }, 'x.com', now), now + 900);
+  assert.equal(S.pauseEnds({ all: now + 900, sites: { 'x.com': now + 60 } }, 'x.com', now), now + 60);
+  assert.equal(S.pauseEnds({ all: 0, sites: { 'x.com': 'forever' } }, 'x.com', now), 0, 'no end to wait for');
+  assert.equal(S.pauseEnds({ all: now - 1, sites: { 'reddit.com': now + 5 } }, 'x.com', now), 0);
+  assert.equal(S.pauseEnds(null, 'x.com', now), 0);
+});

@@ -62,5 +62,25 @@
     });
   }
 
-  CG.service = { check, health, packs, event, request };
+  /**
+   * The service's own pause (POST /v1/pause, as the tray does): minutes 15 or 60, 0 resumes.
+   * -> {ok: true, pausedUntil: ms|0} | {ok: false, offline: true} | {ok: false, error: 'locked'|'http_N'}
+   */
+  async function pause(settings, minutes) {
+    const reply = await request(settings.serviceUrl, '/v1/pause', { method: 'POST', body: { minutes }, timeoutMs: HEALTH_TIMEOUT_MS });
+    if (reply.status === 200 && reply.data) return { ok: true, pausedUntil: pausedUntil(reply.data) };
+    if (reply.status === 0) return { ok: false, offline: true };
+    return { ok: false, error: reply.status === 403 ? 'locked' : `http_${reply.status}` };
+  }
+
+  /** `paused`/`paused_until` (local ISO time) of /v1/health, /v1/check or /v1/pause -> end in ms, or 0. */
+  function pausedUntil(data) {
+    if (!data || data.paused !== true) return 0;
+    const until = Date.parse(data.paused_until);
+    // Paused with no readable end (an older service says only `paused: true`): a minute at a
+    // time; the next look at /v1/health extends or ends it.
+    return Number.isFinite(until) ? until : Date.now() + 60000;
+  }
+
+  CG.service = { check, health, packs, event, pause, pausedUntil, request };
 })(globalThis.CG);

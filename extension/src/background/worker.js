@@ -9,10 +9,29 @@
   const KEYS = CG.settings.STORAGE_KEYS;
   const USER_SITES_SCRIPT_ID = 'cg-user-sites';
   const POLICY_KEY = 'cg.servicePolicy'; // storage.session: {at, policy} from GET /v1/health
+  // How old a look at /v1/health may be when a page asks whether the service is paused: pages
+  // ask every few seconds (each frame with a box), the service is asked at most this often.
+  const SERVICE_STATE_MAX_AGE_MS = 3000;
 
   async function readLocal(key, fallback) {
     const stored = await api.storage.local.get(key);
     return stored[key] === undefined ? fallback : stored[key];
+  }
+
+  /**
+   * Pauses as pages and the popup see them: `all` is the service's pause (the one state the tray,
+   * the status page and the popup's "pause everywhere" share), `sites` the extension's own.
+   */
+  async function pauses() {
+    const local = await readLocal(KEYS.pause, {});
+    const service = await readLocal(KEYS.servicePause, { until: 0 });
+    return { all: service.until || 0, sites: local.sites || {} };
+  }
+
+  /** Remember the service's pause; written only when it changes, as every page listens to it. */
+  async function setServicePause(until) {
+    const stored = await readLocal(KEYS.servicePause, { until: 0 });
+    if ((stored.until || 0) !== until) await api.storage.local.set({ [KEYS.servicePause]: { until } });
   }
 
   async function config() {
@@ -21,7 +40,7 @@
       ok: true,
       settings,
       locked,
-      pause: await readLocal(KEYS.pause, { all: 0, sites: {} }),
+      pause: await pauses(),
       fieldOptOut: await readLocal(KEYS.fieldOptOut, {}),
     };
   }
@@ -33,8 +52,25 @@
       const { text: capped } = CG.textMap.capText(text, CG.SERVICE_TEXT_LIMIT);
       const reply = await CG.service.check(settings, { text: capped, site, account: CG.settings.accountFor(settings, site) });
       await rememberOnline(!reply.offline || !!reply.error);
-      if (reply.ok) reply.policy = await servicePolicy(settings);
+      if (reply.ok) {
+        // Every answer says whether the service is paused: a pause from the tray is seen at the
+        // next check even before the next look at /v1/health, and an unpaused answer ends one.
+        reply.pausedUntil = CG.service.pausedUntil(reply.result);
+        await setServicePause(reply.pausedUntil);
+        reply.policy = await servicePolicy(settings);
+      }
       return reply;
+    },
+
+    async [CG.MSG.GET_SERVICE_STATE]() {
+      const { settings } = await CG.settings.loadSettings();
+      let fresh = false;
+      try {
+        const cached = (await api.storage.session.get(POLICY_KEY))[POLICY_KEY];
+        fresh = !!cached && Date.now() - cached.at < SERVICE_STATE_MAX_AGE_MS;
+      } catch (_) { /* no storage.session: ask the service */ }
+      const online = fresh ? true : (await lookAtService(settings)).online;
+      return { ok: true, online, pausedUntil: (await pauses()).all };
     },
 
     [CG.MSG.GET_CONFIG]: () => config(),
@@ -62,21 +98,32 @@
     async [CG.MSG.PAUSE]({ scope, site, minutes }) {
       const { settings } = await CG.settings.loadSettings();
       if (!settings.allowPause) return { ok: false, error: 'locked' };
-      const pause = await readLocal(KEYS.pause, { all: 0, sites: {} });
-      const until = minutes ? Date.now() + minutes * 60000 : 'forever';
-      if (scope === 'all') pause.all = typeof until === 'number' ? until : Date.now() + 3600000;
-      else if (site) pause.sites = { ...pause.sites, [site]: until };
-      await api.storage.local.set({ [KEYS.pause]: pause });
-      return { ok: true, pause };
+      if (scope === 'all') {
+        // Everywhere = the service's pause, so the tray, the status page and every browser agree
+        // (and the service may refuse it: allow_pause in the machine policy).
+        const reply = await CG.service.pause(settings, minutes === 15 ? 15 : 60);
+        if (!reply.ok) return { ok: false, error: reply.offline ? 'offline' : reply.error };
+        await setServicePause(reply.pausedUntil);
+      } else if (site) {
+        const local = await readLocal(KEYS.pause, {});
+        const until = minutes ? Date.now() + minutes * 60000 : 'forever';
+        await api.storage.local.set({ [KEYS.pause]: { sites: { ...(local.sites || {}), [site]: until } } });
+      }
+      return { ok: true, pause: await pauses() };
     },
 
     async [CG.MSG.RESUME]({ scope, site }) {
-      const pause = await readLocal(KEYS.pause, { all: 0, sites: {} });
-      if (scope === 'all') pause.all = 0;
-      if (site && pause.sites) delete pause.sites[site];
-      if (scope === 'all') pause.sites = {};
-      await api.storage.local.set({ [KEYS.pause]: pause });
-      return { ok: true, pause };
+      const local = await readLocal(KEYS.pause, {});
+      const sites = { ...(local.sites || {}) };
+      if (site) delete sites[site];
+      if (scope === 'all') {
+        const { settings } = await CG.settings.loadSettings();
+        const reply = await CG.service.pause(settings, 0);
+        // Resuming always succeeds here: an unreachable service holds no pause of its own.
+        if (reply.ok || reply.offline) await setServicePause(0);
+      }
+      await api.storage.local.set({ [KEYS.pause]: { sites: scope === 'all' ? {} : sites } });
+      return { ok: true, pause: await pauses() };
     },
 
     async [CG.MSG.RECORD_EVENT]({ event, categories, site }) {
@@ -119,15 +166,23 @@
    * storage.session: it can only make the extension stricter (see effectivePolicy in content).
    */
   async function servicePolicy(settings) {
-    const key = POLICY_KEY;
     try {
-      const cached = (await api.storage.session.get(key))[key];
+      const cached = (await api.storage.session.get(POLICY_KEY))[POLICY_KEY];
       if (cached && Date.now() - cached.at < 60000) return cached.policy;
     } catch (_) { /* no storage.session */ }
+    return (await lookAtService(settings)).policy;
+  }
+
+  /** One GET /v1/health: remembers the machine policy (storage.session) and the pause (storage.local). */
+  async function lookAtService(settings) {
     const status = await CG.service.health(settings);
     const policy = (status.online && status.health.policy) || null;
-    try { await api.storage.session.set({ [key]: { at: Date.now(), policy } }); } catch (_) { /* ignore */ }
-    return policy;
+    await rememberOnline(status.online);
+    if (status.online) {
+      try { await api.storage.session.set({ [POLICY_KEY]: { at: Date.now(), policy } }); } catch (_) { /* ignore */ }
+      await setServicePause(CG.service.pausedUntil(status.health));
+    }
+    return { online: status.online, policy };
   }
 
   /**
@@ -135,6 +190,9 @@
    * service goes away its cached policy is forgotten: it may come back with another one.
    */
   async function rememberOnline(online) {
+    // The pause is the service's: with the service gone there is none (it would come back
+    // unpaused), and posts follow the offline rules (failClosed) again.
+    if (!online) await setServicePause(0);
     try {
       const stored = await api.storage.session.get(KEYS.health);
       if (stored[KEYS.health] === online) return;

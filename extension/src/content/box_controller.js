@@ -8,7 +8,10 @@
   const severityRank = { info: 0, warn: 1, block: 2 };
 
   class BoxController {
-    /** @param {object} page {site, config, send(text), event(kind, categories), openRule(rule), optOut(box)} */
+    /**
+     * @param {object} page {site, config, send(text), event(kind, categories), openRule(rule), optOut(controller),
+     *   effectivePolicy(), isPaused(), pausedNow()}
+     */
     constructor(box, adapter, page) {
       this.box = box;
       this.adapter = adapter;
@@ -24,7 +27,8 @@
         debounceMs: page.config.settings.debounceMs,
         readText: () => adapter.readText(box),
         send: (text) => page.send(text),
-        onState: (s) => this.setState(s),
+        // A retry after an offline answer may still be due when a pause starts: paused wins.
+        onState: (s) => { if (!page.isPaused()) this.setState(s); },
         onResult: (text, result) => this.onResult(text, result),
         limit: CG.SERVICE_TEXT_LIMIT,
       });
@@ -50,10 +54,12 @@
     ensureOverlay() {
       if (!this.overlay) {
         this.overlay = new CG.BoxOverlay(this.box, this.adapter, {
-          onIgnore: (f) => this.ignore(f),
-          onNotAProblem: (f) => { this.page.event('not_a_problem', [f.category]); this.ignore(f); },
+          onIgnore: (f) => this.dismiss(f, 'ignored'),
+          onNotAProblem: (f) => this.dismiss(f, 'not_a_problem'),
           onSeeRule: (f) => this.page.openRule(f.rule || {}),
-          onOptOut: () => this.page.optOut(this),
+          onOptOut: () => this.optOut(),
+          canDismiss: (f) => this.canDismiss(f),
+          canOptOut: () => this.canOptOut(),
           postButtons: () => CG.siteProfiles.postButtonsFor(this.box, CG.siteProfiles.profileFor(this.page.site)),
         });
         this.overlay.update(this.state, this.visibleFindings(), null);
@@ -91,7 +97,53 @@
 
     visibleFindings() {
       if (!this.result) return [];
-      return (this.result.findings || []).filter((f) => f.severity !== 'info' && !this.ignored.has(f.category));
+      // An ignored block comes back if the policy no longer lets blocks be dismissed.
+      return (this.result.findings || []).filter((f) => f.severity !== 'info'
+        && !(this.ignored.has(f.category) && this.canDismiss(f)));
+    }
+
+    /**
+     * May a finding be set aside from its card ("ignore for this post", "not a problem")? A
+     * NOT ALLOWED one only where its post could go anyway: with blockOverride "never" (the
+     * officer's choice, IT's managed setting or the service's machine policy) it stays until
+     * the text is edited, or the card would be a way round the held post.
+     */
+    canDismiss(f) {
+      return f.severity !== 'block' || this.page.effectivePolicy().blockOverride !== 'never';
+    }
+
+    /** "Don't check this box": never with "never", or any box could carry a blocked post out. */
+    canOptOut() {
+      return this.page.effectivePolicy().blockOverride !== 'never';
+    }
+
+    /** The blocks a dismissal would let through: with "reason" they need one first. */
+    async reasonGiven(findings, optOut) {
+      const blocks = findings.filter((f) => f.severity === 'block');
+      if (!blocks.length || this.page.effectivePolicy().blockOverride !== 'reason') return true;
+      return CG.askDismissReason(this.box.ownerDocument, { findings: blocks, optOut, dark: CG.isDarkBehind(this.box) });
+    }
+
+    /** "Ignore for this post" / "not a problem": checked here too, not only by what the card offers. */
+    async dismiss(finding, event) {
+      if (!this.canDismiss(finding) || !(await this.reasonGiven([finding], false))) return;
+      this.page.event(event, [finding.category]); // every dismissal is counted (categories only)
+      this.ignore(finding);
+    }
+
+    async optOut() {
+      if (!this.canOptOut()) return;
+      const findings = this.visibleFindings();
+      if (!(await this.reasonGiven(findings, true))) return;
+      this.page.event('opted_out', findings.map((f) => f.category));
+      this.page.optOut(this);
+    }
+
+    /** The policy changed (settings, IT, the service): findings set aside may have to come back. */
+    policyChanged() {
+      if (!this.result || !['ok', 'warn', 'block'].includes(this.state)) return;
+      this.setState(this.verdictOf(this.visibleFindings()));
+      this.render();
     }
 
     verdictOf(findings) {
@@ -100,6 +152,12 @@
     }
 
     onResult(text, result) {
+      if (this.page.isPaused()) {
+        // The answer came from a paused service (or the pause began while it was on its way):
+        // nothing is shown or counted; checking starts again from scratch at the resume.
+        this.setState('paused');
+        return;
+      }
       if (!text.trim()) {
         this.ignored.clear(); // the post went (or was cleared): a new post starts
         this.reported = '';
@@ -144,6 +202,9 @@
     needsLook() {
       if (this.state === 'paused') return false;
       if (FLAGGED.has(this.state) || this.state === 'checking') return true;
+      // Judged from the findings, not only the state: a block set aside under a looser policy
+      // is held again as soon as the policy says "never".
+      if (this.state === 'ok' && this.result && FLAGGED.has(this.verdictOf(this.visibleFindings()))) return true;
       return this.state === 'offline' && this.page.effectivePolicy().failClosed;
     }
 
@@ -153,7 +214,11 @@
         const timeout = new Promise((r) => setTimeout(() => r({ offline: true }), 2500));
         await Promise.race([this.scheduler.flush(), timeout]);
       }
+      if (this.state === 'ok' && this.result) this.policyChanged();
+      // Paused from the tray a moment ago (the page looks every few seconds): ask before holding.
+      if (FLAGGED.has(this.state) && await this.page.pausedNow()) this.setState('paused');
       const state = this.state;
+      if (state === 'paused') return true;
       if (state === 'offline') {
         if (!this.page.effectivePolicy().failClosed) return true;
       } else if (!FLAGGED.has(state)) {

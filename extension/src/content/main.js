@@ -2,10 +2,15 @@
  * Content-script entry: asks the worker for the configuration, and on an enabled site starts
  * discovery, one BoxController per compose box, and the post interceptor. Runs in every frame
  * (all_frames). Settings and pauses take effect live through storage.onChanged.
+ * The service's pause (tray, status page, popup) is asked for every few seconds while boxes are
+ * on a visible page: the worker asks /v1/health and every page hears of a change through storage.
  */
 (function (CG) {
   if (globalThis.__conductGuardStarted) return; // static and dynamic registration may both inject
   globalThis.__conductGuardStarted = true;
+
+  const SERVICE_LOOK_MS = 5000; // how often a visible page with boxes asks whether the service is paused
+  const PAUSE_LOOK_TIMEOUT_MS = 1500; // before holding a post: no longer than this
 
   const controllers = new Map(); // box element -> BoxController
   const optedOutBoxes = new WeakSet();
@@ -13,6 +18,7 @@
   let site = null;
   let discovery = null;
   let interceptor = null;
+  let pauseTimer = 0;
 
   const send = (message) => CG.api.runtime.sendMessage(message).catch(() => null);
 
@@ -23,10 +29,14 @@
     /** Extension settings made stricter by the service's machine policy, never looser. */
     effectivePolicy() {
       const p = page.servicePolicy || {};
+      // Only keys IT set in the machine policy (`locked`) tighten: the service's defaults
+      // (require_reason is true by default) are no decision and must not turn IT's managed
+      // blockOverride "allow" into "reason". A service that does not list them is taken at its word.
+      const set = (key) => !Array.isArray(p.locked) || p.locked.includes(key);
       let blockOverride = config.settings.blockOverride;
-      if (p.allow_override === false) blockOverride = 'never';
-      else if (p.require_reason === true && blockOverride === 'allow') blockOverride = 'reason';
-      const failClosed = config.settings.failClosed || p.fail_closed === true;
+      if (set('allow_override') && p.allow_override === false) blockOverride = 'never';
+      else if (set('require_reason') && p.require_reason === true && blockOverride === 'allow') blockOverride = 'reason';
+      const failClosed = config.settings.failClosed || (set('fail_closed') && p.fail_closed === true);
       // Which of these IT set (managed storage, or keys the machine policy file sets, which the
       // service lists in `locked`), so the UI names "your organisation" only where it is so.
       const managed = config.locked || [];
@@ -41,11 +51,25 @@
       return { blockOverride, failClosed, setByOrganisation };
     },
     isPaused: () => CG.settings.isPaused(config.pause, site, Date.now()),
+    /** Is checking paused right now? Asks the worker (the service) first; false when it cannot tell. */
+    async pausedNow() {
+      const timeout = new Promise((r) => setTimeout(() => r(null), PAUSE_LOOK_TIMEOUT_MS));
+      const reply = await Promise.race([send({ kind: CG.MSG.GET_SERVICE_STATE }), timeout]);
+      if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
+      return page.isPaused();
+    },
     async send(text) {
       const reply = await send({ kind: CG.MSG.CHECK_TEXT, text, site });
-      if (reply && reply.ok) page.servicePolicy = reply.policy || null;
+      if (reply && reply.ok) {
+        const before = page.effectivePolicy().blockOverride;
+        page.servicePolicy = reply.policy || null;
+        if (page.effectivePolicy().blockOverride !== before) policyChanged();
+        servicePause(reply.pausedUntil || 0);
+      }
       return reply && reply.ok ? { result: reply.result } : { offline: true };
     },
+    /** Opt-outs hold only where a block may be let through ("never": every box is checked). */
+    optOutsHonoured: () => page.effectivePolicy().blockOverride !== 'never',
     event(event, categories) {
       send({ kind: CG.MSG.RECORD_EVENT, event, categories, site });
     },
@@ -53,6 +77,7 @@
       send({ kind: CG.MSG.OPEN_RULE, pack: rule.pack, ref: rule.ref });
     },
     optOut(controller) {
+      if (!page.optOutsHonoured()) return;
       optedOutBoxes.add(controller.box);
       send({ kind: CG.MSG.SET_FIELD_OPT_OUT, site, fieldKey: fieldKey(controller.box), off: true });
       controllers.delete(controller.box);
@@ -76,9 +101,10 @@
   }
 
   function onBox(box) {
-    if (controllers.has(box) || optedOutBoxes.has(box)) return;
+    // Discovery offers a box again on focus: one opted out earlier is watched again under "never".
+    if (controllers.has(box) || (optedOutBoxes.has(box) && page.optOutsHonoured())) return;
     const optOuts = (config.fieldOptOut && config.fieldOptOut[site]) || [];
-    if (optOuts.includes(fieldKey(box))) {
+    if (optOuts.includes(fieldKey(box)) && page.optOutsHonoured()) {
       optedOutBoxes.add(box);
       return;
     }
@@ -117,6 +143,35 @@
     controllers.clear();
   }
 
+  /** Each box to paused or back to checking, and a timer for when the next timed pause ends. */
+  function applyPauses() {
+    clearTimeout(pauseTimer);
+    if (!config || !site) return;
+    const paused = page.isPaused();
+    for (const controller of controllers.values()) controller.pause(paused);
+    const ends = CG.settings.pauseEnds(config.pause, site, Date.now());
+    // A timed pause ends without any message: look again when it is due.
+    if (ends) pauseTimer = setTimeout(applyPauses, ends - Date.now() + 50);
+  }
+
+  /** The service's pause as the worker last saw it (ms, 0 = none). */
+  function servicePause(until) {
+    if (!config || (config.pause.all || 0) === until) return;
+    config.pause = { ...config.pause, all: until };
+    applyPauses();
+  }
+
+  function policyChanged() {
+    for (const controller of controllers.values()) controller.policyChanged();
+  }
+
+  /** Ask whether the service is paused; the worker asks /v1/health (at most every few seconds). */
+  async function lookAtService() {
+    if (!config || !site || !controllers.size || document.visibilityState !== 'visible') return;
+    const reply = await send({ kind: CG.MSG.GET_SERVICE_STATE });
+    if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
+  }
+
   async function loadConfig() {
     const reply = await send({ kind: CG.MSG.GET_CONFIG });
     if (!reply || !reply.ok) return null;
@@ -135,29 +190,29 @@
     }
     if (!discovery) {
       start();
+      applyPauses();
+      lookAtService(); // the stored pause may be stale (the service restarted since)
       return;
     }
     const checkingChanged = !previous || JSON.stringify([previous.settings.pack, previous.settings.accountBySite,
       previous.settings.defaultAccount, previous.settings.serviceUrl]) !== JSON.stringify([config.settings.pack,
       config.settings.accountBySite, config.settings.defaultAccount, config.settings.serviceUrl]);
-    const paused = page.isPaused();
-    for (const controller of controllers.values()) {
-      controller.pause(paused);
-      if (!paused && checkingChanged) controller.scheduler.invalidate();
+    applyPauses();
+    if (!page.isPaused()) {
+      for (const controller of controllers.values()) {
+        if (checkingChanged) controller.scheduler.invalidate();
+        else controller.policyChanged(); // e.g. blockOverride now "never": set-aside blocks return
+      }
     }
   }
 
-  const WATCHED_KEYS = [CG.settings.STORAGE_KEYS.userSettings, CG.settings.STORAGE_KEYS.pause, CG.settings.STORAGE_KEYS.fieldOptOut];
+  const KEYS = CG.settings.STORAGE_KEYS;
+  const WATCHED_KEYS = [KEYS.userSettings, KEYS.pause, KEYS.servicePause, KEYS.fieldOptOut];
   CG.api.storage.onChanged.addListener((changes, area) => {
     if (area === 'managed' || WATCHED_KEYS.some((k) => k in changes)) refresh();
   });
-  // A timed pause ends without any storage change: look again when it is due.
-  setInterval(() => {
-    if (config && site && controllers.size) {
-      const paused = page.isPaused();
-      for (const controller of controllers.values()) controller.pause(paused);
-    }
-  }, 30000);
+  setInterval(lookAtService, SERVICE_LOOK_MS);
+  document.addEventListener('visibilitychange', lookAtService);
 
   refresh();
 })(globalThis.CG);

@@ -16,11 +16,15 @@
     // options -> worker: the packs and their rules (GET /v1/packs). {} -> {packs}
     GET_PACKS: 'cg/get-packs',
     // popup -> worker: pause. {scope: 'site'|'all', site?, minutes?} -> {pause}
+    // 'all' is the service's own pause (POST /v1/pause, the same as the tray's); 'site' is local.
     PAUSE: 'cg/pause',
     // popup -> worker: resume. {scope: 'site'|'all', site?} -> {pause}
     RESUME: 'cg/resume',
+    // content -> worker: is the service paused? (GET /v1/health, cached a few seconds)
+    // {} -> {online, pausedUntil: ms | 0}
+    GET_SERVICE_STATE: 'cg/get-service-state',
     // content -> worker: a counter event, never any text.
-    // {event: 'warning_shown'|'edited'|'override'|'not_a_problem', categories, site}
+    // {event: one of CG.EVENTS, categories, site}
     RECORD_EVENT: 'cg/record-event',
     // content -> worker: open the rule in the options page. {pack, ref}
     OPEN_RULE: 'cg/open-rule',
@@ -30,8 +34,9 @@
     GET_COUNTERS: 'cg/get-counters',
   });
 
-  // Event names accepted by POST /v1/events (and kept as local counters).
-  CG.EVENTS = Object.freeze(['warning_shown', 'edited', 'override', 'not_a_problem']);
+  // Event names accepted by POST /v1/events (and kept as local counters). Every dismissal is one:
+  // 'not_a_problem' and 'ignored' (a finding, from its card), 'opted_out' ("don't check this box").
+  CG.EVENTS = Object.freeze(['warning_shown', 'edited', 'override', 'not_a_problem', 'ignored', 'opted_out']);
 
   // States a watched box shows in data-cg-state (CONTRACT.md).
   CG.STATES = Object.freeze(['checking', 'ok', 'warn', 'block', 'offline', 'paused']);

@@ -91,7 +91,10 @@
     return (site && settings.accountBySite[site]) || settings.defaultAccount;
   }
 
-  /** Pause state {all: untilMs|0, sites: {site: untilMs|'forever'}} -> is `site` paused now? */
+  /**
+   * Pause state {all: untilMs|0, sites: {site: untilMs|'forever'}} -> is `site` paused now?
+   * `all` is the service's pause (the tray's, the status page's, the popup's "pause everywhere").
+   */
   function isPaused(pause, site, now) {
     if (!pause) return false;
     if (pause.all && pause.all > now) return true;
@@ -101,7 +104,8 @@
 
   const STORAGE_KEYS = Object.freeze({
     userSettings: 'cg.settings', // in storage.sync (falls back to storage.local)
-    pause: 'cg.pause', // storage.local
+    pause: 'cg.pause', // storage.local: {sites: {site: untilMs|'forever'}} (pauses of one site)
+    servicePause: 'cg.servicePause', // storage.local: {until: ms|0}, the service's pause as last seen
     fieldOptOut: 'cg.fieldOptOut', // storage.local: {site: [fieldKey]}
     counters: 'cg.counters', // storage.local: {event: {category: n}}, never text
     health: 'cg.health', // storage.session: last health answer
@@ -139,9 +143,16 @@
     return loadSettings();
   }
 
+  /** When the next timed pause that applies to `site` ends (ms), or 0 when none is running. */
+  function pauseEnds(pause, site, now) {
+    if (!pause) return 0;
+    const ends = [pause.all, pause.sites && pause.sites[site]].filter((u) => typeof u === 'number' && u > now);
+    return ends.length ? Math.min(...ends) : 0;
+  }
+
   CG.settings = {
     DEFAULTS, DEFAULT_SITES, VALIDATORS, STORAGE_KEYS,
-    cleanSettings, mergeSettings, normaliseHost, siteForHost, accountFor, isPaused,
+    cleanSettings, mergeSettings, normaliseHost, siteForHost, accountFor, isPaused, pauseEnds,
     loadSettings, saveUserSettings, readManaged,
   };
 })(globalThis.CG);

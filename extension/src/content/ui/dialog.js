@@ -107,5 +107,64 @@
     });
   }
 
+  /**
+   * Where the policy wants a reason before a NOT ALLOWED finding is let through ("reason"), the
+   * card's dismissals ask for it too: otherwise "ignore for this post" would be a way round the
+   * reason "post anyway" asks for. The host carries data-cg-reason-dialog (not data-cg-dialog:
+   * no post is held). Like the post dialog's, the reason is neither stored nor sent.
+   * @param {Document} doc
+   * @param {object} o {findings, optOut: boolean (taking the box out of checking), dark}
+   * @returns {Promise<boolean>} true once a reason was given, false when the officer went back
+   */
+  function askDismissReason(doc, o) {
+    return new Promise((resolve) => {
+      const { host, shadow } = CG.createUiHost(doc, 'data-cg-reason-dialog');
+      const previousFocus = doc.activeElement;
+      const reason = h('textarea', { id: 'cg-reason', 'data-cg-reason': '', 'aria-describedby': 'cg-reason-help' });
+      const confirm = h('button', { class: 'act danger', type: 'button', 'data-cg-action': 'dismiss', disabled: true,
+        onclick: () => finish(true) }, t(o.optOut ? 'reason_confirm_opt_out' : 'reason_confirm_dismiss'));
+      const back = h('button', { class: 'act primary', type: 'button', 'data-cg-action': 'keep', onclick: () => finish(false) },
+        t('reason_keep'));
+      reason.addEventListener('input', () => { confirm.disabled = reason.value.trim().length < 3; });
+      const list = h('ul', {}, (o.findings || []).map((f) => h('li', { 'data-cg-finding': f.category },
+        h('strong', {}, CG.categoryLabel(f.category)), ' — ', (f.rule && f.rule.ref) || '')));
+      const dialog = h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-dlg-title',
+        'aria-describedby': 'cg-dlg-intro' },
+      h('h2', { id: 'cg-dlg-title' }, t(o.optOut ? 'reason_title_opt_out' : 'reason_title_dismiss')),
+      h('p', { id: 'cg-dlg-intro' }, t('reason_intro')),
+      list,
+      h('label', { for: 'cg-reason' }, t('reason_label')),
+      reason,
+      h('div', { id: 'cg-reason-help', class: 'sr' }, t('dialog_reason_help')),
+      h('div', { class: 'actions' }, confirm, back));
+      shadow.append(h('div', { class: `root${o.dark ? ' dark' : ''}` }, h('div', { class: 'backdrop' }, dialog)));
+
+      dialog.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          finish(false);
+        } else if (e.key === 'Tab') {
+          const items = [...dialog.querySelectorAll('button:not([disabled]), textarea')];
+          const i = items.indexOf(shadow.activeElement);
+          e.preventDefault();
+          items[e.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : (i + 1) % items.length].focus();
+        }
+        e.stopPropagation(); // the page's shortcuts must not see keys typed into the reason
+      });
+      ['keypress', 'keyup'].forEach((k) => dialog.addEventListener(k, (e) => e.stopPropagation()));
+
+      let done = false;
+      function finish(given) {
+        if (done) return;
+        done = true;
+        host.remove();
+        if (previousFocus && previousFocus.focus) previousFocus.focus({ preventScroll: true });
+        resolve(given);
+      }
+      reason.focus();
+    });
+  }
+
   CG.showPostDialog = showPostDialog;
+  CG.askDismissReason = askDismissReason;
 })(globalThis.CG);

@@ -11,7 +11,10 @@
   const BADGE_GAP = 4;
 
   class BoxOverlay {
-    /** @param {object} actions {onIgnore(f), onNotAProblem(f), onSeeRule(f), onOptOut(), postButtons() -> Element[]} */
+    /**
+     * @param {object} actions {onIgnore(f), onNotAProblem(f), onSeeRule(f), onOptOut(), postButtons() -> Element[],
+     *   canDismiss(f), canOptOut()}: the last two say which actions the policy lets the card offer
+     */
     constructor(box, adapter, actions) {
       this.box = box;
       this.adapter = adapter;
@@ -198,7 +201,8 @@
       p.append(h('h2', {}, t('panel_title')));
       for (const f of this.findings) p.append(this.card(f));
       p.append(h('div', { class: 'footer' }, h('span', {}, t('panel_footer')),
-        h('button', { class: 'act', type: 'button', onclick: () => this.actions.onOptOut() }, t('action_opt_out_field'))));
+        this.actions.canOptOut() ? h('button', { class: 'act', type: 'button', 'data-cg-action': 'opt-out',
+          onclick: () => this.actions.onOptOut() }, t('action_opt_out_field')) : null));
     }
 
     card(f) {
@@ -215,8 +219,10 @@
         rule.source_title ? h('div', { class: 'source', 'data-cg-source': '' },
           t('card_source', [CG.documentLabel(rule.source_title, rule.source_date)])) : null,
         h('div', { class: 'actions' },
-          h('button', { class: 'act', type: 'button', 'data-cg-action': 'ignore', onclick: () => this.actions.onIgnore(f) }, t('action_ignore')),
-          h('button', { class: 'act', type: 'button', 'data-cg-action': 'not-a-problem', onclick: () => this.actions.onNotAProblem(f) }, t('action_not_a_problem')),
+          this.actions.canDismiss(f) ? [
+            h('button', { class: 'act', type: 'button', 'data-cg-action': 'ignore', onclick: () => this.actions.onIgnore(f) }, t('action_ignore')),
+            h('button', { class: 'act', type: 'button', 'data-cg-action': 'not-a-problem', onclick: () => this.actions.onNotAProblem(f) }, t('action_not_a_problem')),
+          ] : null,
           h('button', { class: 'act', type: 'button', 'data-cg-action': 'see-rule', onclick: () => this.actions.onSeeRule(f) }, t('action_see_rule'))));
     }
 
