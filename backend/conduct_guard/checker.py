@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from .explain import build_evidence
+from .i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
 from .policy import CheckContext, Pack, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
 from .scoring import TextScores
 
 ACCOUNTS = ("personal", "official")
-# languages a result's messages can be asked in (CONTRACT: `lang`); English where a pack lacks one
-LANGS = ("en", "ur", "hi", "bn", "gu")
 MAX_TEXT_CHARS = 20_000
 
 
@@ -137,7 +136,11 @@ class Checker:
         matches = find_matches(request.text, self.org_terms)
         evidence = build_evidence(scores, matches, thresholds)
         context = CheckContext(account=request.account, site=request.site)
-        findings = enforce(apply_pack(pack, request.text, evidence, context, thresholds=thresholds),
+        # lang only picks the texts (the pack's, English where it lacks the language): the
+        # findings and verdict are the same in every language, so a result stays a function of
+        # its request alone.
+        findings = enforce(apply_pack(pack, request.text, evidence, context, thresholds=thresholds,
+                                      lang=request.lang),
                            self.enforcement)
         return {
             "verdict": verdict_of(findings),

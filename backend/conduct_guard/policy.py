@@ -8,7 +8,8 @@ against the source documents and write their own without touching code.
 
 A pack file is validated twice at load: against ``packs/pack.schema.json`` (shape, enums,
 ranges) and by semantic checks the schema cannot express (every ``source`` is one of the
-pack's ``sources``, context-rule ids are unique, a finding rule has something to trigger on).
+pack's ``sources``, context-rule ids are unique, a finding rule has something to trigger on,
+every declared language has every text: see ``i18n.py``).
 Every error is a :class:`PackError` whose message names the file and the field path, e.g.
 ``pk-federal.json: categories.privacy.severity: 'sever' is not one of ['info', 'warn', 'block']``.
 
@@ -20,13 +21,15 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 from jsonschema import Draft202012Validator
 
+from .i18n import BASE_LANG, localized, resolve_lang, translation_problems
 from .categories import CATEGORIES
 
 __all__ = [
@@ -130,6 +133,12 @@ class Rule:
     instead: str = ""  # what to do instead, one short sentence
     document: str | None = None  # the source id, where the file holds several documents
     note: str | None = None  # e.g. "the source has no specific rule on this; nearest general rule"
+    # {"ur": {"title": ..., "message": ..., "quote": ..., "instead": ..., "note": ...}}: see i18n.py
+    i18n: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def text(self, key: str, lang: str) -> str | None:
+        """``key`` ("title", "message", "quote", "instead", "note") in ``lang``, else English."""
+        return localized(getattr(self, key), self.i18n, key, lang)
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,11 @@ class ContextRule:
     min_score: float | None = None
     text_any: tuple[str, ...] = ()
     text_none: tuple[str, ...] = ()
+    i18n: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)  # as Rule.i18n
+
+    def text(self, key: str, lang: str) -> str | None:
+        """``key`` in ``lang``, else English (as :meth:`Rule.text`)."""
+        return localized(getattr(self, key), self.i18n, key, lang)
 
     def to_dict(self) -> dict[str, Any]:
         """The rule as it appears in a pack file."""
@@ -184,6 +198,8 @@ class ContextRule:
             out["categories"] = list(self.categories)
         if self.severity is not None:
             out["severity"] = self.severity
+        if self.i18n:
+            out["i18n"] = {lang: dict(texts) for lang, texts in self.i18n.items()}
         return out
 
 
@@ -201,6 +217,9 @@ class Pack:
     context_rules: tuple[ContextRule, ...] = ()
     file: str = ""  # file name it was loaded from
     builtin: bool = True
+    languages: tuple[str, ...] = (BASE_LANG,)  # the languages it has every text in
+    # the pack's own texts per other language: {"ur": {"title": ..., "quote_note": ...}}
+    i18n: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
 
     def rule(self, category: str) -> Rule:
         """The rule for ``category`` (KeyError for an unknown category)."""
@@ -250,6 +269,8 @@ class Pack:
             "description": self.description,
             "default_account": self.default_account,
             "builtin": self.builtin,
+            "languages": list(self.languages),
+            "i18n": {lang: dict(texts) for lang, texts in self.i18n.items()},
             "sources": [s.to_dict() for s in self.sources],
             "categories": {
                 r.category: {
@@ -264,6 +285,7 @@ class Pack:
                     "message": r.message,
                     "severity": r.severity,
                     "threshold": r.threshold,
+                    **({"i18n": {lang: dict(texts) for lang, texts in r.i18n.items()}} if r.i18n else {}),
                 }
                 for r in self.rules
             },
@@ -364,7 +386,13 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
             for key in ("title", "message", "instead"):
                 if key in cr:
                     problems.append((f"{base}.{key}", "a set_severity rule keeps the category rule's text; remove this"))
+    problems.extend(translation_problems(data))
     return problems
+
+
+def _frozen(i18n: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
+    """Read-only translations: a Pack is shared between requests and must not change."""
+    return MappingProxyType({lang: MappingProxyType(dict(texts)) for lang, texts in i18n.items()})
 
 
 def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
@@ -381,6 +409,7 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
             instead=c["instead"],
             document=c.get("document"),
             note=c.get("note"),
+            i18n=_frozen(c.get("i18n", {})),
         )
         for cat in CATEGORIES
         for c in (data["categories"][cat],)
@@ -409,6 +438,7 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
                 min_score=None if when.get("min_score") is None else float(when["min_score"]),
                 text_any=tuple(when.get("text_any", ())),
                 text_none=tuple(when.get("text_none", ())),
+                i18n=_frozen(cr.get("i18n", {})),
             )
         )
     return Pack(
@@ -422,6 +452,8 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
         context_rules=tuple(ctx),
         file=file,
         builtin=builtin,
+        languages=tuple(data.get("languages") or (BASE_LANG,)),
+        i18n=_frozen(data.get("i18n", {})),
     )
 
 
@@ -570,17 +602,26 @@ def _triggered(
     return True, cats, spans
 
 
-def _rule_dict(pack: Pack, rule: Rule | ContextRule, title: str, instead: str) -> dict[str, Any]:
+def _rule_dict(pack: Pack, rule: Rule | ContextRule, lang: str, instead_of: Rule | None = None) -> dict[str, Any]:
     """A finding's ``rule``: the contract's four keys, then the rule's own words and document.
 
     ``quote`` is the rule as the source words it, ``source_title``/``source_date`` name the
-    document (never just its file name), ``instead`` says what to do instead; ``note`` (only
-    where the pack has one) says e.g. that the source has no specific rule on the category.
+    document (never just its file name), ``instead`` says what to do instead (a context rule
+    without one borrows ``instead_of``'s, its category rule's); ``note`` (only where the pack has
+    one) says e.g. that the source has no specific rule on the category.  ``lang`` is the language
+    of the texts (and of the finding's message), already resolved against the pack.  An English
+    rule is exactly as it always was; a translated one also says its language (``lang``), and
+    since its ``quote`` is then the pack's unofficial translation, it carries the binding English
+    quote (``quote_original``) and the pack's note saying so (``quote_note``).
     """
-    out: dict[str, Any] = {"pack": pack.id, "ref": rule.ref, "title": title, "source": rule.source,
-                           **pack.rule_source(rule), "quote": rule.quote, "instead": instead}
+    instead = rule.text("instead", lang) or (instead_of.text("instead", lang) if instead_of else "") or ""
+    out: dict[str, Any] = {"pack": pack.id, "ref": rule.ref, "title": rule.text("title", lang) or "",
+                           "source": rule.source, **pack.rule_source(rule), "quote": rule.text("quote", lang),
+                           "instead": instead}
     if rule.note:
-        out["note"] = rule.note
+        out["note"] = rule.text("note", lang)
+    if lang != BASE_LANG:
+        out.update(lang=lang, quote_original=rule.quote, quote_note=pack.i18n[lang]["quote_note"])
     return out
 
 
@@ -600,6 +641,7 @@ def apply_pack(
     *,
     model_thresholds: Mapping[str, float] | None = None,
     thresholds: Mapping[str, float] | None = None,
+    lang: str = BASE_LANG,
 ) -> list[dict[str, Any]]:
     """Contract findings for one post under ``pack``.
 
@@ -612,8 +654,12 @@ def apply_pack(
     over ``pack.threshold(...)``.  Spans are ``[start, end]`` lists inside ``text``.
     A category finding whose severity is ``info`` is left out when a context rule already
     produced a finding for that category (one tip card, not two).
+    ``lang`` (CONTRACT ``lang``) asks for each finding's message and rule texts in that language;
+    they come in it where the pack has it, in English otherwise (then ``rule`` has no ``lang``).
+    Only the texts change with it, never which findings there are or their severity.
     """
     n = len(text)
+    lang = resolve_lang(lang, pack.languages)
 
     def limit(category: str) -> float:
         if thresholds is not None:
@@ -653,9 +699,8 @@ def apply_pack(
                 "category": category,
                 "score": score,
                 "severity": cr.severity or "info",
-                "rule": _rule_dict(pack, cr, cr.title or "",
-                                   cr.instead or pack.rule(category).instead),
-                "message": cr.message or "",
+                "rule": _rule_dict(pack, cr, lang, instead_of=pack.rule(category)),
+                "message": cr.text("message", lang) or "",
                 "spans": _clean_spans(spans, n),
             }
         )
@@ -675,8 +720,8 @@ def apply_pack(
                 "category": rule.category,
                 "score": score,
                 "severity": severity[rule.category],
-                "rule": _rule_dict(pack, rule, rule.title, rule.instead),
-                "message": rule.message,
+                "rule": _rule_dict(pack, rule, lang),
+                "message": rule.text("message", lang),
                 "spans": spans,
             }
         )
