@@ -96,6 +96,14 @@ def test_jsonl_accepts_a_byte_order_mark(run):
     assert result.exit_code == 0 and json.loads(result.output)["id"] == "b"
 
 
+def test_text_format_names_verdict_rule_and_sentence(run):
+    text = "Eid Mubarak to all. My CNIC is 35202-1234567-1 if anyone needs it."
+    out = run("check", "--format", "text", text).output
+    assert out.splitlines()[0].split(":")[0] in ("OK", "WARNING", "NOT ALLOWED")
+    assert "privacy" in out and "35202-1234567-1" in out and "{" not in out
+    assert run("check", "--format", "text", "A quiet Sunday with family.").output.startswith("OK")
+
+
 def test_lang_is_taken_and_checked(run):
     result = run("check", "--lang", "ur", "Eid Mubarak to all")
     assert result.exit_code == 0 and json.loads(result.output)["verdict"] in ("ok", "warn", "block")

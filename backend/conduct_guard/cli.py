@@ -78,6 +78,21 @@ def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _readable(text: str, result: dict) -> str:
+    """The verdict, then per finding: severity, category, rule and the flagged sentence(s)."""
+    verdict = {"ok": "OK: nothing found", "warn": "WARNING: check before posting",
+               "block": "NOT ALLOWED: your rules forbid this post"}[result["verdict"]]
+    lines = [verdict]
+    for f in result["findings"]:
+        rule = f["rule"]
+        lines.append(f"- {f['severity']}: {f['category']} ({f['score']:.2f}) - {rule['ref']}, {rule['title']} "
+                     f"[{rule['pack']}]")
+        lines.append(f"  {f['message']}")
+        for start, end in f["spans"]:
+            lines.append(f"  > {' '.join(text[start:end].split())}")
+    return "\n".join(lines)
+
+
 def _no_constant(name: str):
     # NaN and Infinity are not JSON: echoed back as an id they would make the output invalid JSON
     raise ValueError(f"not valid JSON ({name} is not a JSON number)")
@@ -124,10 +139,12 @@ def _read_jsonl(stream: IO[str], packs) -> list[tuple[CheckRequest, Any]]:
 @click.option("--site", metavar="HOST", help="Site the post is for, e.g. x.com.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the findings' messages and rule titles (English where a pack lacks it).")
+@click.option("--format", "output_format", type=click.Choice(["json", "text"]), default="json", show_default=True,
+              help="json: the contract's result; text: the verdict and each finding with its rule and sentence.")
 @pack_option
 @model_option
 def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | None, lang: str,
-          pack: str | None, model_dir: str | None) -> None:
+          output_format: str, pack: str | None, model_dir: str | None) -> None:
     """Check TEXT (or stdin) and print the result as JSON; or many posts with --jsonl."""
     if text is not None and jsonl is not None:
         raise click.UsageError("give TEXT or --jsonl, not both")
@@ -142,14 +159,18 @@ def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | Non
                 raise click.UsageError("nothing on stdin to check: give the TEXT, pipe it, or use --jsonl FILE")
         if len(text) > MAX_TEXT_CHARS:
             raise click.UsageError(f"TEXT is over {MAX_TEXT_CHARS:,} characters")
-        click.echo(_dump(checker.check(text, account=account, site=site, lang=lang)))
+        result = checker.check(text, account=account, site=site, lang=lang)
+        click.echo(_dump(result) if output_format == "json" else _readable(text, result))
         return
     items = _read_jsonl(jsonl, checker.packs)
     for first in range(0, len(items), BATCH):
         batch = items[first:first + BATCH]
         results = checker.check_many([request for request, _ in batch])
-        for (_, item_id), result in zip(batch, results):
-            click.echo(_dump({"id": item_id, **result}))
+        for (request, item_id), result in zip(batch, results):
+            if output_format == "json":
+                click.echo(_dump({"id": item_id, **result}))
+            else:
+                click.echo(f"[{item_id}] " + _readable(request.text, result) + "\n")
 
 
 @main.command()
