@@ -19,10 +19,7 @@ from conduct_guard.machine_policy import (
     MachinePolicy,
     MachinePolicyError,
     default_policy_path,
-    keys_for_scope,
     load_machine_policy,
-    locked_keys,
-    merge_settings,
     setting_defaults,
     settings_schema,
     validate_settings,
@@ -74,7 +71,7 @@ def test_env_var_selects_the_file(tmp_path, monkeypatch):
     pol = load_machine_policy()
     assert pol.settings == {"enforcement": "block"}
     assert pol.path == p
-    assert locked_keys() == {"enforcement": str(p)}
+    assert pol.locked_keys() == {"enforcement": str(p)}
 
 
 # ----------------------------------------------------------------- loading
@@ -130,27 +127,35 @@ def test_normalisation(tmp_path):
 
 @pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
 def test_precedence_machine_over_user_over_default(tmp_path, monkeypatch, platform):
+    """The service's real layering (config.load_config): defaults < the officer's file < IT's."""
+    from conduct_guard.config import load_config
+
     # the OS's default location, laid out under a fake root (no live OS is touched)
     default = default_policy_path(platform, {})
     p = tmp_path.joinpath(*default.parts[1:])
     p.parent.mkdir(parents=True)
     p.write_text(json.dumps({"enforcement": "block", "sites": ["x.com"], "allow_pause": False}))
-    pol = load_machine_policy(p)
-    user = {"enforcement": "warn", "sites": ["x.com", "reddit.com"], "fail_closed": True, "pack": "in-aiscr"}
-    eff, locked = merge_settings(user, pol)
-    assert eff["enforcement"] == "block"          # machine wins
-    assert eff["sites"] == ["x.com"]              # machine wins, user cannot add/remove
-    assert eff["allow_pause"] is False
-    assert eff["fail_closed"] is True             # user wins over default
-    assert eff["pack"] == "in-aiscr"              # user (not locked)
-    assert eff["log_retention_days"] == 30        # default
-    assert locked == {"enforcement": str(p), "sites": str(p), "allow_pause": str(p)}
+    monkeypatch.setenv(ENV_VAR, str(p))
+    user = write(tmp_path, {"enforcement": "warn", "sites": ["x.com", "reddit.com"], "fail_closed": True,
+                            "pack": "in-aiscr"}, name="user.json")
+    monkeypatch.setenv("CONDUCT_GUARD_CONFIG", str(user))
+    config = load_config({})
+    assert config["CG_ENFORCEMENT"] == "block"        # machine wins
+    assert config["CG_SITES"] == ["x.com"]            # machine wins, user cannot add/remove
+    assert config["CG_ALLOW_PAUSE"] is False
+    assert config["CG_FAIL_CLOSED"] is True           # user wins over default
+    assert config["CG_PACK"] == "in-aiscr"            # user (not locked)
+    assert config["CG_LOG_RETENTION_DAYS"] == 30      # default
+    assert config["CG_LOCKED"] == {"enforcement": str(p), "sites": str(p), "allow_pause": str(p)}
+    assert config["CG_SOURCES"]["CG_FAIL_CLOSED"] == str(user)
 
 
-def test_merge_without_policy():
-    eff, locked = merge_settings({"enforcement": "block"}, None)
-    assert eff["enforcement"] == "block" and locked == {}
-    assert merge_settings()[0] == setting_defaults()
+def test_no_policy_locks_nothing():
+    from conduct_guard.config import load_config
+
+    config = load_config({"CG_ENFORCEMENT": "warn"})
+    assert config["CG_ENFORCEMENT"] == "warn" and config["CG_LOCKED"] == {}
+    assert config["CG_LOG_RETENTION_DAYS"] == setting_defaults()["log_retention_days"]
 
 
 def test_defaults_are_valid_and_sites_match_contract():
@@ -169,9 +174,7 @@ def test_schema_thresholds_cover_the_nine_categories():
     assert tuple(names) == CATEGORIES
 
 
-def test_scopes():
-    assert "service_url" in keys_for_scope("extension") and "service_url" not in keys_for_scope("service")
-    assert "org_terms" in keys_for_scope("service")
+def test_every_key_has_a_scope_and_a_description():
     for k, v in settings_schema()["properties"].items():
         assert v.get("x-scope"), k
         assert v.get("description"), k
@@ -294,7 +297,6 @@ def test_duplicate_key_is_named(tmp_path):
 def test_policy_object_is_plain_and_frozen():
     pol = MachinePolicy(settings={"pack": "pk-federal"}, path=Path("/etc/conduct-guard/policy.json"))
     assert pol.locked_keys() == {"pack": "/etc/conduct-guard/policy.json"}
-    assert pol.is_locked("pack") and not pol.is_locked("sites")
 
 
 # ----------------------------------------------------------------- one source: the browser side

@@ -112,7 +112,6 @@ def test_retention_prunes_old_days(tmp_path):
     ]
     s = Stats(path=tmp_path, retention_days=0, clock=Clock(dt.datetime(2026, 3, 1, 10).timestamp()))
     assert not (tmp_path / "stats-2026-02-25.json").exists()
-    s.set_retention(5)
 
 
 def test_corrupt_persisted_file_is_ignored(tmp_path):

@@ -45,7 +45,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.update(load_config(config))
-    app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["conduct_guard"] = build_checker(app.config)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import plistlib
-import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -407,7 +406,3 @@ def status(
         out[scope] = {"enabled": bool(found), "entries": found}
     out["enabled"] = bool(out["user"]["enabled"] or out["machine"]["enabled"])
     return out
-
-
-def describe_command(command: Sequence[str]) -> str:
-    return " ".join(shlex.quote(c) for c in command)

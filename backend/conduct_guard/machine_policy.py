@@ -35,12 +35,9 @@ __all__ = [
     "MachinePolicyError",
     "default_policy_path",
     "load_machine_policy",
-    "locked_keys",
-    "merge_settings",
     "settings_schema",
     "setting_defaults",
     "validate_settings",
-    "keys_for_scope",
     "browser_managed_values",
     "browser_managed_schema",
 ]
@@ -73,12 +70,6 @@ class MachinePolicy:
         src = str(self.path) if self.path is not None else "machine policy"
         return {k: src for k in sorted(self.settings)}
 
-    def is_locked(self, key: str) -> bool:
-        return key in self.settings
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.settings.get(key, default)
-
     def __bool__(self) -> bool:  # "is there any policy at all"
         return bool(self.settings)
 
@@ -100,12 +91,6 @@ def setting_defaults() -> dict:
     """key -> default value, for the keys that have a default."""
     props = settings_schema()["properties"]
     return {k: v["default"] for k, v in props.items() if "default" in v}
-
-
-def keys_for_scope(scope: str) -> list[str]:
-    """Keys read by 'service' or by 'extension'."""
-    props = settings_schema()["properties"]
-    return [k for k, v in props.items() if scope in v.get("x-scope", ())]
 
 
 # --------------------------------------------------------------------------- paths
@@ -313,34 +298,6 @@ def load_machine_policy(path: Path | str | None = None) -> MachinePolicy:
     data = _parse_json(raw, p)
     settings = validate_settings(data, p)
     return MachinePolicy(settings=settings, path=p)
-
-
-def locked_keys(policy: MachinePolicy | None = None) -> dict[str, str]:
-    """key -> source path of every setting the machine policy locks (loads it when not given)."""
-    if policy is None:
-        policy = load_machine_policy()
-    return policy.locked_keys()
-
-
-def merge_settings(
-    user: Mapping[str, Any] | None = None,
-    policy: MachinePolicy | None = None,
-    defaults: Mapping[str, Any] | None = None,
-) -> tuple[dict, dict[str, str]]:
-    """Effective settings: defaults < user settings < machine policy.
-
-    Returns ``(settings, locked)`` where ``locked`` maps each locked key to its source. User values
-    for locked keys are ignored (not an error: the officer may have set them before IT did).
-    """
-    eff: dict[str, Any] = dict(setting_defaults() if defaults is None else defaults)
-    for k, v in (user or {}).items():
-        eff[k] = v
-    locked: dict[str, str] = {}
-    if policy is not None:
-        for k, v in policy.settings.items():
-            eff[k] = v
-        locked = policy.locked_keys()
-    return eff, locked
 
 
 # --------------------------------------------------------------------------- the browser side

@@ -45,9 +45,6 @@ class TextScores:
     chunk_scores: np.ndarray            # [chunks, labels]
     whole: np.ndarray | None = None     # [labels], the post read as a whole (posts of 2+ chunks)
 
-    def as_dict(self) -> dict[str, float]:
-        return {label: float(self.overall[i]) for i, label in enumerate(self.labels)}
-
 
 # The cache is capped by bytes, not entries: capped at 4,096 entries, 8,000 long texts pushed the
 # service to 834 MB and never gave it back. A piece costs its text, its nine scores and the dict's

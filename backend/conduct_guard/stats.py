@@ -168,10 +168,6 @@ class Stats:
         d["overrides_by_category"] = {c: v["override"] for c, v in d["by_category"].items()}
         return d
 
-    def set_retention(self, days: int) -> None:
-        self._retention = max(0, int(days))
-        self._prune()
-
     def flush(self) -> None:
         """Save every count not yet saved (shutdown); never raises."""
         if self._dir is not None:
