@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "extension" / "managed_schema.json"
 
-try:
-    from conduct_guard.machine_policy import browser_managed_schema
-except ImportError:  # a checkout without `pip install -e .`
+# The checkout's settings_schema.json is the source, not that of an installed (maybe older) copy
+# of the package: the checkout's backend/ goes first on the path.
+if (ROOT / "backend" / "conduct_guard" / "settings_schema.json").is_file():
     sys.path.insert(0, str(ROOT / "backend"))
-    from conduct_guard.machine_policy import browser_managed_schema
+from conduct_guard.machine_policy import browser_managed_schema  # noqa: E402
 
 
 def render() -> str:

@@ -213,6 +213,28 @@ def test_one_source_for_browser_and_machine_policy(kit):
     assert "org_terms" in service.settings and "orgTerms" not in expected
 
 
+def test_ui_language_reaches_every_browser_policy(tmp_path, key_path, ext_dir):
+    """IT's ui_language (the extension's language, issue 23) is the managed uiLanguage everywhere."""
+    pol = tmp_path / "policy.json"
+    pol.write_text(json.dumps({"pack": "pk-federal", "ui_language": "ur"}))
+    out = tmp_path / "kit"
+    info = itkit.build_kit(out, key_path, "https://it.example.gov.pk/conduct-guard", pol, ext_dir)
+    assert info["managed"]["uiLanguage"] == "ur"
+    assert json.loads((out / "managed_settings.json").read_text())["uiLanguage"] == "ur"
+    for b in ("chrome", "edge"):
+        pol_json = json.loads((out / f"policies/{b}/conduct-guard.json").read_text())
+        assert pol_json["3rdparty"]["extensions"][info["chrome_id"]]["uiLanguage"] == "ur"
+        reg = _parse_reg((out / f"policies/{b}/conduct-guard.reg").read_bytes().decode("utf-16"))
+        key = next(k for k in reg if k.endswith(f"\\3rdparty\\extensions\\{info['chrome_id']}\\policy"))
+        assert reg[key]["uiLanguage"] == "ur"
+        plist = plistlib.loads((out / f"policies/{b}/conduct-guard.mobileconfig").read_bytes())
+        ext_payload = next(p for p in plist["PayloadContent"] if ".extensions." in p["PayloadType"])
+        assert ext_payload["uiLanguage"] == "ur"
+    ff = json.loads((out / "policies/firefox/policies.json").read_text())["policies"]
+    assert ff["3rdparty"]["Extensions"][info["firefox_id"]]["uiLanguage"] == "ur"
+    assert json.loads((out / "service/policy.json").read_text())["ui_language"] == "ur"
+
+
 def _parse_reg(text: str) -> dict:
     assert text.startswith("Windows Registry Editor Version 5.00\r\n")
     keys, cur = {}, None

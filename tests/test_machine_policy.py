@@ -234,6 +234,9 @@ INVALID = [
     ({"debounce_ms": 50}, "debounce_ms", "at least 100"),
     ({"debounce_ms": 5000}, "debounce_ms", "at most 3000"),
     ({"debounce_ms": 350.5}, "debounce_ms", "must be an integer"),
+    ({"ui_language": "fr"}, "ui_language", 'one of "en", "ur", "hi", "bn", "gu"'),
+    ({"ui_language": "UR"}, "ui_language", "one of"),
+    ({"ui_language": ""}, "ui_language", "one of"),
     ({"extension_ids": ["abc"]}, "extension_ids[0]", "not a valid value"),
     ({"extension_ids": "cegeplbhbjdnfmfhbimbglkoingnmlpg"}, "extension_ids", "must be an array"),
 ]
@@ -365,6 +368,9 @@ def test_browser_values_from_policy():
     assert browser_managed_values({"require_reason": False})["blockOverride"] == "allow"
     assert browser_managed_values({"allow_override": True})["blockOverride"] == "reason"
     assert browser_managed_values({}) == {}
+    # the extension's language (issue 23): IT's choice, unset = the browser's language
+    assert browser_managed_values(validate_settings({"ui_language": "ur"})) == {"uiLanguage": "ur"}
+    assert "uiLanguage" not in browser_managed_values(setting_defaults())
 
 
 def test_browser_schema_is_chrome_compatible():

@@ -7,7 +7,10 @@
     node.append(...kids);
     return node;
   };
+  await CG.page.loadStrings(); // the UI language (this page's choice, IT's, else the browser's)
   localise(document);
+  document.title = t('options_title');
+  const uiLang = CG.i18n.lang();
   let settings;
   let locked = [];
 
@@ -30,11 +33,27 @@
     $('failClosed').checked = settings.failClosed;
     $('sendEvents').checked = settings.sendEvents;
     $('debounceMs').value = settings.debounceMs;
+    renderLanguages();
     renderSites();
     renderAccounts();
     showLocks(document, locked);
     renderCounters();
     renderRules(); // the rules shown follow the pack chosen
+  }
+
+  /** '' follows the browser's language (named, or its tag where it is not one of ours); each language by its own name. */
+  function renderLanguages() {
+    const select = $('uiLanguage');
+    select.textContent = '';
+    const tag = CG.i18n.browserTag();
+    const browser = CG.i18n.normalise(tag);
+    const follow = el('option', { value: '', textContent: t('options_language_browser', [browser ? CG.i18n.NAMES[browser] : tag]) });
+    select.append(follow);
+    for (const lang of CG.i18n.LANGS) {
+      const option = el('option', { value: lang, textContent: CG.i18n.NAMES[lang], lang, dir: CG.i18n.dirOf(lang) });
+      select.append(option);
+    }
+    select.value = settings.uiLanguage;
   }
 
   function renderSites() {
@@ -45,7 +64,7 @@
       remove.setAttribute('data-setting', 'sites');
       remove.setAttribute('aria-label', `${t('options_remove')} ${site}`);
       remove.addEventListener('click', () => save({ sites: settings.sites.filter((s) => s !== site) }));
-      list.append(el('li', {}, el('span', { textContent: site }), remove));
+      list.append(el('li', {}, el('bdi', { textContent: site, dir: 'ltr', lang: 'en' }), remove));
     }
   }
 
@@ -60,7 +79,7 @@
       select.value = CG.settings.accountFor(settings, site);
       select.setAttribute('data-setting', 'accountBySite');
       select.addEventListener('change', () => save({ accountBySite: { ...settings.accountBySite, [site]: select.value } }));
-      box.append(el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: site }), select));
+      box.append(el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: site, dir: 'ltr', lang: 'en' }), select));
     }
   }
 
@@ -70,7 +89,7 @@
     dl.textContent = '';
     for (const event of CG.EVENTS) {
       const n = (reply.counters && reply.counters[event] && reply.counters[event].total) || 0;
-      dl.append(el('dt', { textContent: t(`options_counter_${event}`) }), el('dd', { textContent: String(n) }));
+      dl.append(el('dt', { textContent: t(`options_counter_${event}`) }), el('dd', { textContent: CG.i18n.number(n) }));
     }
     const ul = $('opted-out');
     ul.textContent = '';
@@ -81,7 +100,7 @@
           await ask(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: key, off: false });
           renderCounters();
         });
-        ul.append(el('li', {}, `${site}: ${key} `, undo));
+        ul.append(el('li', {}, el('bdi', { textContent: `${site}: ${key}`, dir: 'ltr', lang: 'en' }), ' ', undo));
       }
     }
   }
@@ -95,16 +114,16 @@
 
   async function renderStatusAndRules() {
     const status = await ask(CG.MSG.GET_STATUS);
-    $('status').textContent = status.online
-      ? `${t('popup_online')} — ${(status.health.model && status.health.model.name) || ''} ${(status.health.model && status.health.model.version) || ''}`
-      : t('popup_offline');
+    const model = status.online && status.health.model ? `${status.health.model.name || ''} ${status.health.model.version || ''}`.trim() : '';
+    $('status').textContent = status.online ? `${t('popup_online')} — ` : t('popup_offline');
+    if (model) $('status').append(el('bdi', { textContent: model, dir: 'ltr', lang: 'en' }));
     if (!status.online) return;
     const reply = await ask(CG.MSG.GET_PACKS);
     packsReply = reply.packs && Array.isArray(reply.packs.packs) ? reply.packs : null;
     if (!packsReply) return;
     const select = $('pack');
     for (const pack of packsReply.packs) {
-      if (pack && pack.id) select.append(el('option', { value: pack.id, textContent: pack.title || pack.id }));
+      if (pack && pack.id) select.append(el('option', { value: pack.id, textContent: inLang(pack, 'title') || pack.id }));
     }
     select.value = settings.pack;
     renderRules();
@@ -127,17 +146,44 @@
     return (linked && byId(linked.pack)) || byId(settings.pack) || byId(packsReply.default) || packs[0] || null;
   }
 
+  // Documents keep their own (English) titles.
   const documentLine = (rule) => (rule.source_title
-    ? t('card_source', [CG.documentLabel(rule.source_title, rule.source_date)]) : '');
+    ? CG.page.tn('card_source', [el('bdi', { textContent: CG.documentLabel(rule.source_title, rule.source_date), lang: 'en' })]) : []);
 
-  /** The parts every rule shows: reference and title, its words, a note, what to do instead, its document. */
-  function ruleBody(rule, title) {
+  /**
+   * A pack's or rule's text in the UI language where the pack has it (its `i18n`), else English,
+   * as the service gives findings (CONTRACT `lang`).
+   */
+  function inLang(obj, field) {
+    const own = obj && obj.i18n && obj.i18n[uiLang];
+    return (own && own[field]) || (obj && obj[field]) || '';
+  }
+
+  /** An element whose text keeps its own direction (English in an Urdu page, and the reverse). */
+  const auto = (tag, props) => {
+    const node = el(tag, props);
+    node.dir = 'auto';
+    return node;
+  };
+
+  /**
+   * The parts every rule shows: reference and title, its words, a note, what to do instead, its
+   * document. A translated quote is marked unofficial (the pack's quote_note) and the binding
+   * English quote follows it.
+   */
+  function ruleBody(rule, title, pack) {
+    const lang = rule.i18n && rule.i18n[uiLang] ? uiLang : 'en'; // the language its texts are in
+    const quote = inLang(rule, 'quote');
+    const translated = rule.quote && quote !== rule.quote;
+    const ref = el('bdi', { textContent: rule.ref || '', dir: 'ltr', lang: 'en' });
     return [
-      el('p', { className: 'ref', textContent: `${rule.ref || ''}${title ? ` — ${title}` : ''}` }),
-      rule.quote ? el('blockquote', { className: 'quote', textContent: `“${rule.quote}”` }) : '',
-      rule.note ? el('p', { className: 'muted note', textContent: rule.note }) : '',
-      rule.instead ? el('p', { className: 'instead', textContent: t('card_instead', [rule.instead]) }) : '',
-      el('p', { className: 'muted doc', textContent: documentLine(rule) }),
+      el('p', { className: 'ref' }, ref, ...(title ? [' — ', el('bdi', { textContent: title, lang })] : [])),
+      quote ? auto('blockquote', { className: 'quote', textContent: `“${quote}”`, lang }) : '',
+      translated ? auto('p', { className: 'muted quote-note', textContent: inLang(pack, 'quote_note') }) : '',
+      translated ? auto('blockquote', { className: 'quote original', textContent: `“${rule.quote}”`, lang: 'en' }) : '',
+      rule.note ? auto('p', { className: 'muted note', textContent: inLang(rule, 'note'), lang }) : '',
+      rule.instead ? el('p', { className: 'instead' }, ...CG.page.tn('card_instead', [el('bdi', { textContent: inLang(rule, 'instead'), lang })])) : '',
+      el('p', { className: 'muted doc' }, ...documentLine(rule)),
     ].filter(Boolean);
   }
 
@@ -158,11 +204,11 @@
     rules.textContent = '';
     const pack = activePack();
     if (!pack) return;
-    rules.append(el('h3', { textContent: pack.title || pack.id }),
+    rules.append(el('h3', { textContent: inLang(pack, 'title') || pack.id }),
       el('p', { className: 'muted', textContent: pack.jurisdiction || '' }));
     const docs = el('ul', { className: 'docs' });
     for (const s of pack.sources || []) {
-      docs.append(el('li', { textContent: CG.documentLabel(s.title, s.date) }));
+      docs.append(el('li', { textContent: CG.documentLabel(s.title, s.date), lang: 'en' })); // documents keep their own titles
     }
     rules.append(el('h4', { textContent: t('options_documents') }), docs);
     const categories = pack.categories || {};
@@ -172,7 +218,7 @@
       const card = el('article', { className: `rule ${rule.severity || ''}`, id: `rule-${pack.id}-${category}` },
         el('h4', {}, el('span', { className: 'cat', textContent: t(`category_${category}`) }), ' ',
           el('span', { className: 'sev', textContent: t(`severity_${rule.severity}`) })),
-        ...ruleBody(rule, rule.title));
+        ...ruleBody(rule, inLang(rule, 'title'), pack));
       card.dataset.pack = pack.id;
       card.dataset.ref = rule.ref || '';
       card.dataset.category = category;
@@ -183,12 +229,12 @@
     for (const cr of context) {
       const heading = cr.effect === 'set_severity'
         ? t('options_sets_severity', [(cr.categories || []).map((c) => t(`category_${c}`)).join(', '), t(`severity_${cr.severity}`)])
-        : (cr.title || cr.id);
+        : (inLang(cr, 'title') || cr.id);
       const card = el('article', { className: 'rule context', id: `rule-${pack.id}-${cr.id}` },
         el('h4', { textContent: heading }),
         el('p', { className: 'muted when', textContent: t('options_when', [whenText(cr.when || {}) || '—']) }),
-        ...ruleBody(cr, ''),
-        ...(cr.message ? [el('p', { className: 'msg', textContent: cr.message })] : []));
+        ...ruleBody(cr, '', pack),
+        ...(cr.message ? [auto('p', { className: 'msg', textContent: inLang(cr, 'message') })] : []));
       card.dataset.pack = pack.id;
       card.dataset.ref = cr.ref || '';
       card.dataset.context = cr.id;
@@ -210,6 +256,10 @@
 
   // Controls -> settings.
   $('serviceUrl').addEventListener('change', () => save({ serviceUrl: $('serviceUrl').value }));
+  $('uiLanguage').addEventListener('change', async () => {
+    await save({ uiLanguage: $('uiLanguage').value });
+    location.reload(); // every string of the page in the new language
+  });
   $('defaultAccount').addEventListener('change', () => save({ defaultAccount: $('defaultAccount').value }));
   $('blockOverride').addEventListener('change', () => save({ blockOverride: $('blockOverride').value }));
   $('failClosed').addEventListener('change', () => save({ failClosed: $('failClosed').checked }));

@@ -2,6 +2,7 @@
 (async function (CG) {
   const { ask, t, localise, showLocks } = CG.page;
   const $ = (id) => document.getElementById(id);
+  await CG.page.loadStrings(); // the UI language (options, IT, else the browser's)
   localise(document);
 
   const [tab] = await CG.api.tabs.query({ active: true, currentWindow: true });
@@ -17,7 +18,7 @@
     const site = CG.settings.siteForHost(host, settings.sites);
     const paused = site && CG.settings.isPaused(pause, site, Date.now());
     $('site-state').textContent = !site ? t('popup_site_off') : paused
-      ? (pause.all > Date.now() ? t('popup_paused_until', [new Date(pause.all).toLocaleTimeString()]) : t('popup_paused_site'))
+      ? (pause.all > Date.now() ? t('popup_paused_until', [CG.i18n.number(new Date(pause.all).toLocaleTimeString(CG.i18n.lang(), { hour: 'numeric', minute: '2-digit' }))]) : t('popup_paused_site'))
       : t('popup_site_on');
     $('account-field').hidden = !site;
     $('account').value = CG.settings.accountFor(settings, site);

@@ -117,7 +117,12 @@ export function canUsePolicy() {
   return process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
 }
 
-export async function launchChromium({ proxyPort, policy }) {
+/**
+ * Chromium. `lang` (e.g. 'ur') starts it with that UI language (--lang, and LANGUAGE for Linux
+ * builds that read it), as an officer's browser set to Urdu would be; the locale's .pak must be
+ * installed (Debian: chromium-l10n), else Chromium stays in English.
+ */
+export async function launchChromium({ proxyPort, policy, lang }) {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cg-chromium-'));
   const wrapperDir = policy ? mkdtempSync(path.join(tmpdir(), 'cg-policy-')) : null;
@@ -136,7 +141,9 @@ export async function launchChromium({ proxyPort, policy }) {
       '--disable-component-update', '--disable-sync', '--ignore-certificate-errors',
       // Every https host goes to the fake sites; loopback (the service) is never proxied.
       `--proxy-server=http://127.0.0.1:${proxyPort}`,
+      ...(lang ? [`--lang=${lang}`] : []),
     ],
+    ...(lang ? { env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } } : {}),
   });
   let worker = context.serviceWorkers()[0];
   if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });

@@ -19,7 +19,9 @@ for (const name of wanted) {
     continue;
   }
   const started = Date.now();
-  const run = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000',
+  // Node 20 applies --test-timeout to the file as well, and the file runs every suite (one service,
+  // one browser): 10 minutes for all of them; each wait inside a test has its own timeout.
+  const run = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=600000',
     path.join(HERE, 'extension.e2e.mjs')], { stdio: 'inherit', env: { ...process.env, CG_BROWSER: name } });
   console.log(`# ${name} end-to-end: ${run.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (run.status !== 0) failed = true;

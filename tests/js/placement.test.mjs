@@ -56,3 +56,25 @@ test('a box partly scrolled out only counts where it is visible; a box filling t
   const r = rectOf(full);
   assert.ok(r.right <= 1100 && r.bottom <= 760);
 });
+
+test('right to left (Urdu UI): aligned on the box\'s left edge, and beside it on the left first', () => {
+  const box = R(254, 90, 592, 90);
+  const button = R(270, 190, 60, 30); // an RTL site puts its post button on the left
+  const below = placePanel({ panel, box, avoid: [button], viewport, rtl: true });
+  assert.equal(below.side, 'below');
+  assert.equal(below.left, 254, 'left edges aligned');
+  assertClear(below, [box, button]);
+  const ltr = placePanel({ panel, box, avoid: [button], viewport });
+  assert.equal(ltr.left, 846 - 360, 'right edges aligned without rtl');
+  // Room on both sides: rtl goes left, ltr goes right.
+  const tall = R(400, 200, 300, 400);
+  const rtlSide = placePanel({ panel, box: tall, avoid: [], viewport, rtl: true });
+  assert.equal(rtlSide.side, 'left');
+  assertClear(rtlSide, [tall]);
+  assert.equal(placePanel({ panel, box: tall, avoid: [], viewport }).side, 'right');
+  // No room on the left: rtl still goes right rather than over the box.
+  const leftBox = R(100, 200, 400, 400);
+  const fallback = placePanel({ panel, box: leftBox, avoid: [], viewport, rtl: true });
+  assert.equal(fallback.side, 'right');
+  assertClear(fallback, [leftBox]);
+});

@@ -29,12 +29,21 @@
     }
   }
 
-  /** -> {ok: true, result} | {ok: false, offline: true} | {ok: false, error} */
-  async function check(settings, { text, site, account }) {
+  /**
+   * `lang` (the UI language) asks for the findings' texts in it where the pack has them.
+   * -> {ok: true, result} | {ok: false, offline: true} | {ok: false, error}
+   */
+  async function check(settings, { text, site, account, lang }) {
     const body = { text, account };
     if (site) body.site = site;
     if (settings.pack) body.pack = settings.pack;
+    if (lang) body.lang = lang;
     let reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+    if (reply.status === 400 && body.lang && reply.data && reply.data.error && reply.data.error.code === 'unknown_lang') {
+      // A service that does not know this language: its findings in English, the UI still in it.
+      delete body.lang;
+      reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+    }
     if (reply.status === 400 && body.pack) {
       // A pack the service does not know (e.g. renamed): fall back to its default pack.
       delete body.pack;

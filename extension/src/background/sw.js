@@ -6,6 +6,7 @@
 importScripts(
   '../shared/namespace.js',
   '../shared/protocol.js',
+  '../shared/i18n.js',
   '../shared/settings.js',
   '../content/text_map.js',
   'service_client.js',

@@ -45,12 +45,35 @@
     };
   }
 
+  /**
+   * The messages.json of a locale, read from the extension's own files (the only file reading in
+   * the extension; content scripts never fetch). Kept per worker life: the files never change.
+   */
+  const localeFiles = new Map();
+  function readLocale(lang) {
+    if (!localeFiles.has(lang)) {
+      const url = api.runtime.getURL(`_locales/${lang}/messages.json`);
+      const reading = fetch(url).then((r) => {
+        if (!r.ok) throw new Error(`${url}: ${r.status}`);
+        return r.json();
+      });
+      reading.catch(() => localeFiles.delete(lang));
+      localeFiles.set(lang, reading);
+    }
+    return localeFiles.get(lang);
+  }
+
+  /** The UI language now: IT's or the officer's choice, else the browser's (src/shared/i18n.js). */
+  const uiLanguage = (settings) => CG.i18n.resolve(settings.uiLanguage);
+
   const handlers = {
     async [CG.MSG.CHECK_TEXT]({ text, site }) {
       if (typeof text !== 'string') return { ok: false, error: 'text' };
       const { settings } = await CG.settings.loadSettings();
       const { text: capped } = CG.textMap.capText(text, CG.SERVICE_TEXT_LIMIT);
-      const reply = await CG.service.check(settings, { text: capped, site, account: CG.settings.accountFor(settings, site) });
+      const reply = await CG.service.check(settings, {
+        text: capped, site, account: CG.settings.accountFor(settings, site), lang: uiLanguage(settings),
+      });
       await rememberOnline(!reply.offline || !!reply.error);
       if (reply.ok) {
         // Every answer says whether the service is paused: a pause from the tray is seen at the
@@ -74,6 +97,13 @@
     },
 
     [CG.MSG.GET_CONFIG]: () => config(),
+
+    async [CG.MSG.GET_UI_STRINGS]() {
+      const { settings } = await CG.settings.loadSettings();
+      const lang = uiLanguage(settings);
+      const table = await CG.i18n.load(lang, readLocale);
+      return { ok: true, ...table, choice: settings.uiLanguage, browser: CG.i18n.browserTag() };
+    },
 
     async [CG.MSG.SET_SETTINGS]({ patch }) {
       const { locked } = await CG.settings.loadSettings();
@@ -202,7 +232,9 @@
     try {
       await api.action.setBadgeText({ text: online ? '' : '!' });
       await api.action.setBadgeBackgroundColor({ color: '#777777' });
-      await api.action.setTitle({ title: api.i18n.getMessage(online ? 'action_title' : 'action_title_offline') });
+      const { settings } = await CG.settings.loadSettings();
+      CG.i18n.install(await CG.i18n.load(uiLanguage(settings), readLocale));
+      await api.action.setTitle({ title: CG.i18n.t(online ? 'action_title' : 'action_title_offline') });
     } catch (_) { /* no action API in this context */ }
   }
 

@@ -172,6 +172,12 @@
     if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
   }
 
+  /** The UI language's strings (from the worker: content scripts read no files themselves). */
+  async function loadStrings() {
+    const reply = await send({ kind: CG.MSG.GET_UI_STRINGS });
+    if (reply && reply.ok) CG.i18n.install(reply);
+  }
+
   async function loadConfig() {
     const reply = await send({ kind: CG.MSG.GET_CONFIG });
     if (!reply || !reply.ok) return null;
@@ -188,13 +194,21 @@
       stop();
       return;
     }
+    const languageChanged = !!previous && previous.settings.uiLanguage !== config.settings.uiLanguage;
+    if (!discovery || languageChanged) {
+      await loadStrings();
+      if (config !== next) return; // a newer refresh took over while the strings came
+      // Badges, cards and labels redrawn in the new language now (findings follow the re-check).
+      for (const controller of controllers.values()) if (controller.overlay) controller.overlay.render();
+    }
     if (!discovery) {
       start();
       applyPauses();
       lookAtService(); // the stored pause may be stale (the service restarted since)
       return;
     }
-    const checkingChanged = !previous || JSON.stringify([previous.settings.pack, previous.settings.accountBySite,
+    // The findings' texts come in the UI language: a new language is a new check.
+    const checkingChanged = !previous || languageChanged || JSON.stringify([previous.settings.pack, previous.settings.accountBySite,
       previous.settings.defaultAccount, previous.settings.serviceUrl]) !== JSON.stringify([config.settings.pack,
       config.settings.accountBySite, config.settings.defaultAccount, config.settings.serviceUrl]);
     applyPauses();

@@ -1,18 +1,39 @@
-/* Helpers for the popup and options pages: localise [data-i18n], talk to the worker, show locks. */
+/* Helpers for the popup and options pages: strings in the UI language, localise [data-i18n], talk to the worker, show locks. */
 (function (CG) {
   CG.page = {
+    /** The UI language's strings from the worker (src/shared/i18n.js); <html lang dir> follow it. */
+    async loadStrings() {
+      const reply = await CG.page.ask(CG.MSG.GET_UI_STRINGS);
+      if (reply.ok) CG.i18n.install(reply);
+      CG.i18n.applyToDocument(document);
+      return reply;
+    },
     localise(root) {
       for (const el of root.querySelectorAll('[data-i18n]')) {
-        el.textContent = CG.api.i18n.getMessage(el.getAttribute('data-i18n')) || el.textContent;
+        const text = CG.i18n.raw(el.getAttribute('data-i18n'));
+        if (text !== null) el.textContent = text;
       }
       for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
-        el.setAttribute('placeholder', CG.api.i18n.getMessage(el.getAttribute('data-i18n-placeholder')));
+        el.setAttribute('placeholder', CG.i18n.t(el.getAttribute('data-i18n-placeholder')));
       }
       for (const el of root.querySelectorAll('[data-i18n-label]')) {
-        el.setAttribute('aria-label', CG.api.i18n.getMessage(el.getAttribute('data-i18n-label')));
+        el.setAttribute('aria-label', CG.i18n.t(el.getAttribute('data-i18n-label')));
       }
     },
-    t: (key, subs) => CG.api.i18n.getMessage(key, subs) || key,
+    t: (key, subs) => CG.i18n.t(key, subs),
+    /** A message as nodes, its substitutions (strings or nodes) each isolated in a <bdi>. */
+    tn(key, subs) {
+      const message = CG.i18n.raw(key);
+      if (message === null) return [key];
+      return CG.i18n.split(message).map((part) => {
+        if (typeof part === 'string') return part;
+        const value = subs[part];
+        if (value && value.nodeType) return value;
+        const bdi = document.createElement('bdi');
+        bdi.textContent = value === undefined ? '' : String(value);
+        return bdi;
+      });
+    },
     async ask(kind, fields) {
       try {
         return (await CG.api.runtime.sendMessage({ kind, ...(fields || {}) })) || { ok: false };

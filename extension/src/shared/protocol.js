@@ -6,7 +6,11 @@
 (function (CG) {
   CG.MSG = Object.freeze({
     // content -> worker: check text. {text, site} -> {ok, result} | {ok:false, offline:true}
+    // (the worker adds the UI language as `lang`: findings come in it where the pack has it)
     CHECK_TEXT: 'cg/check-text',
+    // any UI (content, popup, options) -> worker: the UI language's strings (src/shared/i18n.js).
+    // {} -> {lang, dir, messages: {key: text} (English where the language lacks a key), choice, browser}
+    GET_UI_STRINGS: 'cg/get-ui-strings',
     // any -> worker: merged settings + locks + pause state. {site?} -> {settings, locked, pause}
     GET_CONFIG: 'cg/get-config',
     // popup/options -> worker: store user settings. {patch} -> {settings, locked}

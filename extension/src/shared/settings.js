@@ -22,6 +22,7 @@
     allowPause: true,
     sendEvents: true, // POST /v1/events counters (never text)
     debounceMs: 350,
+    uiLanguage: '', // '' = the browser's UI language; else en, ur, hi, bn or gu (src/shared/i18n.js)
   });
 
   const ACCOUNTS = ['personal', 'official'];
@@ -49,6 +50,7 @@
     allowPause: (v) => (typeof v === 'boolean' ? v : undefined),
     sendEvents: (v) => (typeof v === 'boolean' ? v : undefined),
     debounceMs: (v) => (Number.isInteger(v) && v >= 100 && v <= 3000 ? v : undefined),
+    uiLanguage: (v) => (v === '' || CG.i18n.LANGS.includes(v) ? v : undefined),
   };
 
   function normaliseHost(host) {

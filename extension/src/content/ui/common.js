@@ -1,11 +1,35 @@
 /* Small helpers shared by the inline UI: strings, elements, theme detection, host elements. */
 (function (CG) {
-  CG.t = function t(key, subs) {
-    try {
-      const s = CG.api.i18n.getMessage(key, subs);
-      if (s) return s;
-    } catch (_) { /* context invalidated after an update: fall through */ }
-    return key;
+  // Strings in the UI language (src/shared/i18n.js; English where a locale lacks a key).
+  CG.t = (key, subs) => CG.i18n.t(key, subs);
+
+  /**
+   * A message with its substitutions as nodes: each one in its own <bdi>, so a rule title in
+   * English, a number or a document name keeps its own direction inside an Urdu sentence (and
+   * the reverse). `subs` may hold strings or nodes.
+   */
+  CG.tn = function tn(key, subs) {
+    const message = CG.i18n.raw(key);
+    if (message === null) return [key];
+    const list = Array.isArray(subs) ? subs : [subs];
+    return CG.i18n.split(message).map((part) => {
+      if (typeof part === 'string') return part;
+      const value = list[part];
+      return value && value.nodeType ? value : CG.h('bdi', {}, value === undefined ? '' : String(value));
+    });
+  };
+
+  /** A rule reference ("Rule 18; O.M. para 4(ii)") as its document writes it: left to right, isolated. */
+  CG.refNode = (ref) => CG.h('bdi', { dir: 'ltr', lang: 'en', class: 'ref', 'data-cg-ref': '' }, ref || '');
+
+  /** The language of a finding's texts: the UI language where the pack has it (rule.lang), else English. */
+  CG.findingLang = (f) => (f && f.rule && f.rule.lang) || 'en';
+
+  /** Give a UI root the UI language and its direction (dir="rtl" for Urdu). */
+  CG.applyLanguage = function applyLanguage(root) {
+    root.setAttribute('lang', CG.i18n.lang());
+    root.setAttribute('dir', CG.i18n.dir());
+    return root;
   };
 
   /** h('div', {class: 'x', onclick: fn}, 'text', child) */

@@ -26,7 +26,8 @@
       const needsReason = isBlock && o.overridePolicy === 'reason';
       const byOrg = o.setByOrganisation || {};
 
-      const reason = needsReason ? h('textarea', { id: 'cg-reason', 'data-cg-reason': '', 'aria-describedby': 'cg-reason-help' }) : null;
+      // dir="auto": the reason may be typed in any script, whatever the UI language.
+      const reason = needsReason ? h('textarea', { id: 'cg-reason', dir: 'auto', 'data-cg-reason': '', 'aria-describedby': 'cg-reason-help' }) : null;
       // A disabled "post anyway" says why, next to it: a reason is still missing.
       const postWhy = needsReason ? h('span', { id: 'cg-post-why', class: 'why-not', 'data-cg-why-disabled': '' },
         t('dialog_post_needs_reason')) : null;
@@ -55,10 +56,14 @@
         policyLine = needsReason ? t(byOrg.blockOverride ? 'dialog_block_reason_org' : 'dialog_block_reason_own')
           : t('dialog_block_allow');
       }
+      // The service's texts (English where the pack lacks the UI language) keep their own
+      // direction; rule references stay left to right.
       const list = h('ul', {}, (o.findings || []).map((f) => h('li', { 'data-cg-finding': f.category },
-        h('strong', {}, CG.categoryLabel(f.category)), ' — ', `${(f.rule && f.rule.ref) || ''}${f.rule && f.rule.title ? ` (${f.rule.title})` : ''}`,
-        h('div', {}, f.message || ''),
-        f.rule && f.rule.instead ? h('div', { class: 'instead' }, t('card_instead', [f.rule.instead])) : null)));
+        h('strong', {}, CG.categoryLabel(f.category)), ' — ', CG.refNode(f.rule && f.rule.ref),
+        f.rule && f.rule.title ? [' (', h('bdi', { lang: CG.findingLang(f) }, f.rule.title), ')'] : null,
+        h('div', { dir: 'auto', lang: CG.findingLang(f) }, f.message || ''),
+        f.rule && f.rule.instead ? h('div', { class: 'instead' },
+          CG.tn('card_instead', [h('bdi', { lang: CG.findingLang(f) }, f.rule.instead)])) : null)));
 
       const dialog = h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-dlg-title',
         'aria-describedby': 'cg-dlg-intro' },
@@ -72,7 +77,7 @@
       h('div', { class: 'actions' }, noPost, postWhy, postButton, editButton));
 
       const backdrop = h('div', { class: 'backdrop' }, dialog);
-      const root = h('div', { class: `root${o.dark ? ' dark' : ''}` }, backdrop);
+      const root = CG.applyLanguage(h('div', { class: `root${o.dark ? ' dark' : ''}` }, backdrop));
       shadow.append(root);
 
       const onKey = (e) => {
@@ -120,14 +125,14 @@
     return new Promise((resolve) => {
       const { host, shadow } = CG.createUiHost(doc, 'data-cg-reason-dialog');
       const previousFocus = doc.activeElement;
-      const reason = h('textarea', { id: 'cg-reason', 'data-cg-reason': '', 'aria-describedby': 'cg-reason-help' });
+      const reason = h('textarea', { id: 'cg-reason', dir: 'auto', 'data-cg-reason': '', 'aria-describedby': 'cg-reason-help' });
       const confirm = h('button', { class: 'act danger', type: 'button', 'data-cg-action': 'dismiss', disabled: true,
         onclick: () => finish(true) }, t(o.optOut ? 'reason_confirm_opt_out' : 'reason_confirm_dismiss'));
       const back = h('button', { class: 'act primary', type: 'button', 'data-cg-action': 'keep', onclick: () => finish(false) },
         t('reason_keep'));
       reason.addEventListener('input', () => { confirm.disabled = reason.value.trim().length < 3; });
       const list = h('ul', {}, (o.findings || []).map((f) => h('li', { 'data-cg-finding': f.category },
-        h('strong', {}, CG.categoryLabel(f.category)), ' — ', (f.rule && f.rule.ref) || '')));
+        h('strong', {}, CG.categoryLabel(f.category)), ' — ', CG.refNode(f.rule && f.rule.ref))));
       const dialog = h('div', { class: 'dialog', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'cg-dlg-title',
         'aria-describedby': 'cg-dlg-intro' },
       h('h2', { id: 'cg-dlg-title' }, t(o.optOut ? 'reason_title_opt_out' : 'reason_title_dismiss')),
@@ -137,7 +142,7 @@
       reason,
       h('div', { id: 'cg-reason-help', class: 'sr' }, t('dialog_reason_help')),
       h('div', { class: 'actions' }, confirm, back));
-      shadow.append(h('div', { class: `root${o.dark ? ' dark' : ''}` }, h('div', { class: 'backdrop' }, dialog)));
+      shadow.append(CG.applyLanguage(h('div', { class: `root${o.dark ? ' dark' : ''}` }, h('div', { class: 'backdrop' }, dialog))));
 
       dialog.addEventListener('keydown', (e) => {
         if (e.key === 'Escape') {

@@ -21,7 +21,9 @@
       this.actions = actions;
       const { host, shadow } = CG.createUiHost(box.ownerDocument);
       this.host = host;
-      this.root = h('div', { class: 'root' });
+      // The UI language's lang and dir (rtl for Urdu) on the root: the card, the badge and the
+      // panel are mirrored; the highlights and the badge's place are measured, never mirrored.
+      this.root = CG.applyLanguage(h('div', { class: 'root' }));
       this.badge = h('button', { class: 'badge', type: 'button', 'data-state': 'checking', 'aria-haspopup': 'dialog',
         'aria-expanded': 'false', onclick: () => this.togglePanel() },
       h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'count' }));
@@ -67,9 +69,9 @@
       if (state === 'checking' || state === 'offline' || state === 'paused' || state === 'ok') this.highlightSpans = [];
       if (state === 'ok') this.findings = [];
       if (announce) {
-        const cats = this.findings.map((f) => CG.categoryLabel(f.category)).join(', ');
+        const cats = this.findings.map((f) => CG.categoryLabel(f.category)).join(t('list_separator'));
         this.live.textContent = this.findings.length === 1
-          ? t('live_findings_one', [cats]) : t('live_findings', [String(this.findings.length), cats]);
+          ? t('live_findings_one', [cats]) : t('live_findings', [CG.i18n.number(this.findings.length), cats]);
       }
       this.render();
     }
@@ -77,9 +79,10 @@
     render() {
       const n = this.findings.length;
       const flagged = this.state === 'warn' || this.state === 'block';
+      CG.applyLanguage(this.root); // the language may have changed (options, IT)
       this.badge.dataset.state = this.state;
-      this.badge.querySelector('.count').textContent = flagged ? String(n) : '';
-      const findingsLabel = n === 1 ? t('badge_label_findings_one') : t('badge_label_findings', [String(n)]);
+      this.badge.querySelector('.count').textContent = flagged ? CG.i18n.number(n) : '';
+      const findingsLabel = n === 1 ? t('badge_label_findings_one') : t('badge_label_findings', [CG.i18n.number(n)]);
       this.badge.setAttribute('aria-label', flagged ? findingsLabel : t(`badge_label_${this.state}`));
       this.badge.title = this.badge.getAttribute('aria-label');
       if (this.panel && !flagged) this.closePanel(false);
@@ -105,7 +108,9 @@
       const bh = this.badge.offsetHeight || 20;
       let top = rect.top - bh - BADGE_GAP;
       if (top < 2) top = rect.bottom + BADGE_GAP;
-      const left = Math.max(2, Math.min(innerWidth - bw - 2, rect.right - bw));
+      // Mirrored with the UI: over the box's top-right corner, or its top-left one in Urdu.
+      const corner = CG.i18n.dir() === 'rtl' ? rect.left : rect.right - bw;
+      const left = Math.max(2, Math.min(innerWidth - bw - 2, corner));
       this.badge.style.top = `${Math.round(top)}px`;
       this.badge.style.left = `${Math.round(left)}px`;
       this.drawHighlights(rect);
@@ -149,9 +154,14 @@
     valueRects(boxRect) {
       const style = getComputedStyle(this.box);
       const mirror = h('div', { class: 'mirror' });
+      // The box's own direction and alignment, not our UI's: an Urdu post in an English UI (or
+      // the reverse) is laid out as the page lays it out, so the highlights sit on its words.
       for (const p of ['font', 'letterSpacing', 'wordSpacing', 'lineHeight', 'padding', 'border', 'textIndent',
-        'textTransform', 'tabSize', 'direction', 'boxSizing']) mirror.style[p] = style[p];
+        'textTransform', 'tabSize', 'direction', 'unicodeBidi', 'textAlign']) mirror.style[p] = style[p];
       mirror.style.borderColor = 'transparent';
+      // The width below is the box's border box: a content-box mirror would be wider by the
+      // padding and border, which moves right-aligned (e.g. Urdu) text off its highlights.
+      mirror.style.boxSizing = 'border-box';
       mirror.style.whiteSpace = this.box.nodeName === 'INPUT' ? 'pre' : 'pre-wrap';
       mirror.style.width = `${boxRect.width}px`;
       mirror.style.height = `${boxRect.height}px`;
@@ -184,7 +194,8 @@
       this.badge.setAttribute('aria-expanded', 'true');
       this.fillPanel();
       this.placePanel();
-      if (focus) (this.panel.querySelector('button') || this.panel).focus();
+      // The panel opens at its top (a long card, e.g. in Urdu, is not scrolled to its first button).
+      if (focus) (this.panel.querySelector('button') || this.panel).focus({ preventScroll: true });
     }
 
     closePanel(returnFocus) {
@@ -207,17 +218,27 @@
 
     card(f) {
       const rule = f.rule || {};
+      const lang = CG.findingLang(f);
+      // The finding's texts come from the service, in the UI language where the pack has it and
+      // in English otherwise: each block takes its own direction (dir="auto"), and the rule's
+      // reference stays left to right as its document numbers it.
       return h('article', { class: `card ${f.severity}`, 'data-cg-finding': f.category },
         h('div', {}, h('span', { class: 'cat' }, CG.categoryLabel(f.category)), h('span', { class: 'sev' }, CG.severityLabel(f.severity))),
-        h('div', { class: 'rule', 'data-cg-rule': rule.ref || '' }, `${rule.ref || ''}${rule.title ? ` — ${rule.title}` : ''}`),
-        h('div', { class: 'msg' }, f.message || ''),
+        h('div', { class: 'rule', 'data-cg-rule': rule.ref || '' }, CG.refNode(rule.ref),
+          rule.title ? [' — ', h('bdi', { class: 'title', lang }, rule.title)] : null),
+        h('div', { class: 'msg', dir: 'auto', lang }, f.message || ''),
         // The rule in its document's own words, what to do instead, and the document by its
-        // title and date (rule.source is only the seed's file name: never shown).
-        rule.quote ? h('blockquote', { class: 'quote', 'data-cg-quote': '' }, `“${rule.quote}”`) : null,
-        rule.note ? h('div', { class: 'note' }, rule.note) : null,
-        rule.instead ? h('div', { class: 'instead', 'data-cg-instead': '' }, t('card_instead', [rule.instead])) : null,
+        // title and date (rule.source is only the seed's file name: never shown). A translated
+        // quote says it is unofficial (the pack's quote_note); the binding English is its title.
+        rule.quote ? h('blockquote', { class: 'quote', dir: 'auto', lang, 'data-cg-quote': '' }, `“${rule.quote}”`) : null,
+        rule.quote_note ? h('div', { class: 'note', dir: 'auto', lang, 'data-cg-quote-note': '', title: rule.quote_original || null },
+          rule.quote_note) : null,
+        rule.note ? h('div', { class: 'note', dir: 'auto', lang }, rule.note) : null,
+        rule.instead ? h('div', { class: 'instead', 'data-cg-instead': '' },
+          CG.tn('card_instead', [h('bdi', { lang }, rule.instead)])) : null,
+        // Documents keep their own (English) titles.
         rule.source_title ? h('div', { class: 'source', 'data-cg-source': '' },
-          t('card_source', [CG.documentLabel(rule.source_title, rule.source_date)])) : null,
+          CG.tn('card_source', [h('bdi', { lang: 'en' }, CG.documentLabel(rule.source_title, rule.source_date))])) : null,
         h('div', { class: 'actions' },
           this.actions.canDismiss(f) ? [
             h('button', { class: 'act', type: 'button', 'data-cg-action': 'ignore', onclick: () => this.actions.onIgnore(f) }, t('action_ignore')),
@@ -235,6 +256,7 @@
         panel: { width: p.offsetWidth, height: p.offsetHeight },
         box: this.box.getBoundingClientRect(),
         avoid: [this.badge.getBoundingClientRect(), ...buttons],
+        rtl: CG.i18n.dir() === 'rtl',
         viewport: { width: document.documentElement.clientWidth || innerWidth, height: document.documentElement.clientHeight || innerHeight },
       });
       p.dataset.side = spot.side;

@@ -3,7 +3,8 @@
  * It must never cover the compose box's text, the site's post/send button or our badge:
  * below all of them if the panel fits there, else above, else beside (right, then left);
  * when none fits whole, the larger space above/below with the panel shortened (it scrolls);
- * always inside the viewport.
+ * always inside the viewport. Mirrored for a right-to-left UI (Urdu): aligned on the box's left
+ * edge, and beside it on the left first.
  */
 (function (CG) {
   const MIN_HEIGHT = 140; // below this a shortened panel is not useful: go beside instead
@@ -31,6 +32,7 @@
    * @param {{width:number,height:number}} o.viewport
    * @param {number} [o.gap]    space between the panel and what it avoids
    * @param {number} [o.margin] space kept from the viewport's edges
+   * @param {boolean} [o.rtl]   a right-to-left UI: the panel is mirrored
    * @returns {{top:number,left:number,maxHeight:number|null,side:string}}
    */
   function placePanel(o) {
@@ -45,7 +47,8 @@
     const area = rects.length ? union(rects) : clip(o.box, vw, vh);
     const clampLeft = (x) => Math.max(margin, Math.min(vw - pw - margin, x));
     const clampTop = (y, h) => Math.max(margin, Math.min(vh - h - margin, y));
-    const alignedLeft = clampLeft(o.box.right - pw); // right edges aligned, like the badge
+    // Edges aligned like the badge: right edges, or left edges in a right-to-left UI.
+    const alignedLeft = clampLeft(o.rtl ? o.box.left : o.box.right - pw);
 
     const below = vh - margin - (area.bottom + gap);
     const above = area.top - gap - margin;
@@ -55,10 +58,15 @@
     // Beside: the panel may be as tall as the viewport; it must stay clear of every rect.
     const sideHeight = Math.min(ph, vh - 2 * margin);
     const sideTop = clampTop(o.box.top, sideHeight);
+    const maxHeight = sideHeight < ph ? sideHeight : null;
     const right = area.right + gap;
-    if (right + pw <= vw - margin) return { top: sideTop, left: right, maxHeight: sideHeight < ph ? sideHeight : null, side: 'right' };
     const left = area.left - gap - pw;
-    if (left >= margin) return { top: sideTop, left, maxHeight: sideHeight < ph ? sideHeight : null, side: 'left' };
+    const sides = [
+      right + pw <= vw - margin ? { top: sideTop, left: right, maxHeight, side: 'right' } : null,
+      left >= margin ? { top: sideTop, left, maxHeight, side: 'left' } : null,
+    ];
+    const beside = (o.rtl ? sides.reverse() : sides).find(Boolean);
+    if (beside) return beside;
 
     // Shortened (scrolling) above or below, whichever has more room.
     if (Math.max(below, above) >= MIN_HEIGHT) {

@@ -1,8 +1,24 @@
-/* CSS for everything inside our shadow roots. Light by default; .dark when the page is dark. */
+/*
+ * CSS for everything inside our shadow roots. Light by default; .dark when the page is dark.
+ * Sides are logical (inline-start/end): with dir="rtl" on the root (Urdu) the card, panel,
+ * badge and dialogs mirror by themselves. Fonts per script, by the root's lang.
+ */
 (function (CG) {
   CG.UI_CSS = `
 :host { all: initial; }
 * { box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+.root:lang(ur) * { font-family: "Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", "Urdu Typesetting", "Noto Naskh Arabic", system-ui, "Segoe UI", sans-serif; }
+.root:lang(hi) * { font-family: system-ui, "Nirmala UI", "Noto Sans Devanagari", "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+.root:lang(bn) * { font-family: system-ui, "Nirmala UI", "Noto Sans Bengali", "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+.root:lang(gu) * { font-family: system-ui, "Nirmala UI", "Noto Sans Gujarati", "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+.root:lang(ur) .panel, .root:lang(ur) .dialog { line-height: 1.75; }
+/* Texts in English inside another UI (a pack without the language, document titles, rule refs): a Latin font. */
+.root:not(:lang(en)) :lang(en) { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; line-height: 1.45; }
+.root:lang(ur) .badge { height: 24px; line-height: 22px; }
+.root:lang(ur) .dialog textarea { margin-top: 10px; } /* Nastaliq descenders of the label above */
+.root:lang(ur) .dialog .hint { margin-top: 0; }
+.ref { unicode-bidi: isolate; }
+.quote:not(:lang(en)) { font-style: normal; } /* no slanted Nastaliq, Devanagari, Bangla or Gujarati */
 .root { --bg:#ffffff; --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --warn:#9a6700; --warn-bg:#fff8c5;
   --block:#cf222e; --block-bg:#ffebe9; --ok:#1a7f37; --focus:#0969da; --shadow:0 8px 24px rgba(0,0,0,.18); }
 .root.dark { --bg:#1f2428; --fg:#e6edf3; --muted:#9198a1; --line:#3d444d; --warn:#e3b341; --warn-bg:#3a2f0b;
@@ -27,20 +43,20 @@
   overflow: auto; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 10px;
   box-shadow: var(--shadow); padding: 10px; font-size: 13px; line-height: 1.4; }
 .panel h2 { font-size: 13px; margin: 0 0 8px; }
-.card { border: 1px solid var(--line); border-left: 4px solid var(--warn); border-radius: 8px; padding: 8px 10px; margin: 0 0 8px; }
-.card.block { border-left-color: var(--block); }
+.card { border: 1px solid var(--line); border-inline-start: 4px solid var(--warn); border-radius: 8px; padding: 8px 10px; margin: 0 0 8px; }
+.card.block { border-inline-start-color: var(--block); }
 .card .cat { font-weight: 700; }
-.card .sev { font-size: 11px; font-weight: 700; text-transform: uppercase; margin-left: 6px; color: var(--warn); }
+.card .sev { font-size: 11px; font-weight: 700; text-transform: uppercase; margin-inline-start: 6px; color: var(--warn); }
 .card.block .sev { color: var(--block); }
 .card .rule { margin-top: 4px; }
 .card .source { color: var(--muted); font-size: 12px; }
 .card .msg { margin: 6px 0; }
-.card .quote { margin: 6px 0; padding: 2px 0 2px 8px; border-left: 3px solid var(--line); font-style: italic;
+.card .quote { margin: 6px 0; padding-block: 2px; padding-inline: 8px 0; border-inline-start: 3px solid var(--line); font-style: italic;
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 6; overflow: hidden; }
 .card .note { color: var(--muted); font-size: 12px; margin: 0 0 4px; }
 .card .instead { margin: 4px 0; }
 .card .source { margin: 0 0 6px; }
-.dialog .why-not { color: var(--muted); font-size: 13px; margin: 0 auto 0 0; align-self: center; }
+.dialog .why-not { color: var(--muted); font-size: 13px; margin-block: 0; margin-inline: 0 auto; align-self: center; flex: 1 1 6em; min-width: 0; }
 .dialog .hint { color: var(--muted); font-size: 12px; margin: -6px 0 8px; }
 .dialog li .instead { color: var(--muted); font-size: 13px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
@@ -60,7 +76,7 @@ button[disabled] { opacity: .5; cursor: not-allowed; }
 .dialog p { margin: 0 0 10px; color: var(--muted); }
 .dialog textarea { width: 100%; min-height: 56px; margin: 4px 0 10px; background: var(--bg); color: var(--fg);
   border: 1px solid var(--line); border-radius: 6px; padding: 6px; font-size: 13px; }
-.dialog label { font-size: 13px; font-weight: 600; }
+.dialog label { display: block; font-size: 13px; font-weight: 600; }
 .dialog .actions { justify-content: flex-end; margin-top: 8px; }
 .dialog .actions button { font-size: 14px; padding: 6px 12px; }
 `;
