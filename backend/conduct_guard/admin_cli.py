@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from .config import DEFAULT_HOST, DEFAULT_PORT
+
 PLATFORMS = ["win32", "darwin", "linux"]
 
 
@@ -19,8 +21,8 @@ PLATFORMS = ["win32", "darwin", "linux"]
 
 
 @click.command("tray")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address the service binds (loopback).")
-@click.option("--port", default=None, type=int, help="Port of the service (default 47814).")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address the service binds (loopback).")
+@click.option("--port", default=None, type=int, help=f"Port of the service (default {DEFAULT_PORT}).")
 def tray(host: str, port: int | None) -> None:
     """Run the tray icon with the local service beside it (what autostart starts at login)."""
     from .tray import run_tray

@@ -126,9 +126,9 @@ def health():
         "paused_until": until,
         "policy": {
             "enforcement": app.config["CG_ENFORCEMENT"],
-            "allow_override": app.config.get("CG_ALLOW_OVERRIDE", True),
-            "require_reason": app.config.get("CG_REQUIRE_REASON", False),
-            "fail_closed": app.config.get("CG_FAIL_CLOSED", False),
+            "allow_override": app.config["CG_ALLOW_OVERRIDE"],
+            "require_reason": app.config["CG_REQUIRE_REASON"],
+            "fail_closed": app.config["CG_FAIL_CLOSED"],
             "locked": sorted(app.config.get("CG_LOCKED") or {}),
         },
     }

@@ -10,7 +10,7 @@ from flask import Flask
 from . import __version__
 from .checker import Checker
 from .config import load_config
-from .policy import load_packs
+from .policy import DEFAULT_PACK, load_packs
 from .scoring import CACHE_BYTES, Classifier
 from .stats import Stats, default_stats_dir
 
@@ -30,7 +30,7 @@ def build_checker(config: Mapping[str, Any]) -> Checker:
     return Checker(
         scorer=scorer,
         packs=load_packs(config.get("CG_PACK_DIRS") or ()),
-        default_pack=config.get("CG_PACK") or "pk-federal",
+        default_pack=config.get("CG_PACK") or DEFAULT_PACK,
         org_terms=tuple(config.get("CG_ORG_TERMS") or ()),
         enforcement=config.get("CG_ENFORCEMENT", "block"),
         threshold_overrides=dict(config.get("CG_THRESHOLDS") or {}),

@@ -8,12 +8,17 @@ from typing import Iterable, Mapping, Protocol, Sequence
 
 from .explain import build_evidence
 from .i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
-from .policy import CheckContext, Pack, apply_pack, enforce, verdict_of
+from .policy import ACCOUNTS, DEFAULT_ACCOUNT, CheckContext, Pack, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
 from .scoring import TextScores
 
-ACCOUNTS = ("personal", "official")
 MAX_TEXT_CHARS = 20_000
+
+
+def _one_of(values: Sequence[str]) -> str:
+    """'a' or 'b' / 'a', 'b' or 'c'."""
+    quoted = [f"'{v}'" for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 class RequestError(ValueError):
@@ -50,7 +55,7 @@ class Scorer(Protocol):
 class CheckRequest:
     text: str
     pack: str | None = None
-    account: str = "personal"
+    account: str = DEFAULT_ACCOUNT
     site: str | None = None
     lang: str = "en"
 
@@ -70,9 +75,9 @@ class CheckRequest:
                 raise RequestError(f"'{key}' must be a string")
         account = data.get("account")
         if account is None:
-            account = "personal"
+            account = DEFAULT_ACCOUNT
         if account not in ACCOUNTS:
-            raise BadAccount("'account' must be 'personal' or 'official'")
+            raise BadAccount(f"'account' must be {_one_of(ACCOUNTS)}")
         lang = data.get("lang")
         if lang is None:
             lang = "en"
@@ -111,12 +116,12 @@ class Checker:
         if pack_id not in self.packs:
             raise UnknownPack(f"unknown pack '{pack_id}' (known: {', '.join(sorted(self.packs))})")
         if request.account not in ACCOUNTS:
-            raise BadAccount(f"account must be 'personal' or 'official', not {request.account!r}")
+            raise BadAccount(f"account must be {_one_of(ACCOUNTS)}, not {request.account!r}")
         if request.lang not in LANGS:
             raise RequestError(f"'lang' must be one of {', '.join(LANGS)}", code="unknown_lang")
         return self.packs[pack_id]
 
-    def check(self, text: str, pack: str | None = None, account: str = "personal",
+    def check(self, text: str, pack: str | None = None, account: str = DEFAULT_ACCOUNT,
               site: str | None = None, lang: str = "en") -> dict:
         return self.check_many([CheckRequest(text, pack, account, site, lang)])[0]
 

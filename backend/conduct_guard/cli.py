@@ -10,10 +10,10 @@ from typing import IO, Any
 import click
 
 from . import __version__
-from .checker import ACCOUNTS, LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
+from .checker import LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
 from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
-from .policy import PackError
+from .policy import ACCOUNTS, DEFAULT_ACCOUNT, PackError
 from .security import address_is_loopback
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -135,7 +135,7 @@ def _read_jsonl(stream: IO[str], packs) -> list[tuple[CheckRequest, Any]]:
 @click.argument("text", required=False)
 @click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8", errors="surrogateescape"),
               metavar="FILE", help="Check JSON lines ({\"text\", \"id\"?, \"site\"?, \"account\"?, \"pack\"?, \"lang\"?}); - for stdin.")
-@click.option("--account", type=click.Choice(ACCOUNTS), default="personal", show_default=True)
+@click.option("--account", type=click.Choice(ACCOUNTS), default=DEFAULT_ACCOUNT, show_default=True)
 @click.option("--site", metavar="HOST", help="Site the post is for, e.g. x.com.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
               help="Language of the findings' messages and rule titles (English where a pack lacks it).")

@@ -15,8 +15,11 @@ from typing import Any, Mapping
 import platformdirs
 
 from .machine_policy import MachinePolicyError, load_machine_policy, setting_defaults, validate_settings
+from .policy import DEFAULT_PACK
 
 APP_NAME = "conduct-guard"
+# The one home of the service's address (settings_schema.json's service_url default repeats it for
+# the extension; tests/test_one_home.py fails when the two drift apart).
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 47814
 # The Chrome/Edge id follows from the public key in extension/manifest.json;
@@ -69,7 +72,7 @@ def default_config_file() -> Path:
 def defaults() -> dict[str, Any]:
     config = {SETTING_KEYS[k]: v for k, v in setting_defaults().items() if k in SETTING_KEYS}
     config.update({
-        "CG_PACK": "pk-federal",
+        "CG_PACK": DEFAULT_PACK,
         # "block" keeps each pack's severities as written; IT may cap them at "warn"
         "CG_ENFORCEMENT": "block",
         "CG_MODEL_DIR": None,

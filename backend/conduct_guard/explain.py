@@ -16,6 +16,7 @@ import numpy as np
 
 from .recognisers import Match
 from .scoring import TextScores
+from .segment import merge_spans
 
 
 @dataclass(frozen=True)
@@ -24,17 +25,6 @@ class Evidence:
     score: float
     spans: tuple[tuple[int, int], ...]
     recognisers: tuple[str, ...]
-
-
-def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Sorted spans with overlapping or touching ones joined."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((s, e) for s, e in merged)
 
 
 def build_evidence(scores: TextScores, matches: Sequence[Match],
@@ -56,7 +46,7 @@ def build_evidence(scores: TextScores, matches: Sequence[Match],
         evidence[category] = Evidence(
             category=category,
             score=min(1.0, max(0.0, score)),
-            spans=merge_spans(spans),
+            spans=tuple(merge_spans(spans)),
             recognisers=tuple(sorted({m.kind for m in own})),
         )
     return evidence

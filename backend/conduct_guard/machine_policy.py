@@ -216,7 +216,8 @@ def validate_settings(data: Any, path: Path | str | None = None) -> dict:
             )
         if key == "service_url" and err.validator == "pattern":
             raise MachinePolicyError(
-                path, key, f"{json.dumps(err.instance)[:80]} is not a loopback URL (like http://127.0.0.1:47814)"
+                path, key,
+                f"{json.dumps(err.instance)[:80]} is not a loopback URL (like {setting_defaults()['service_url']})"
             )
         raise MachinePolicyError(path, key, _describe(err))
 

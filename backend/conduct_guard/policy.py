@@ -31,10 +31,13 @@ from jsonschema import Draft202012Validator
 
 from .i18n import BASE_LANG, localized, resolve_lang, translation_problems
 from .categories import CATEGORIES
+from .recognisers import phrase_pattern
+from .segment import merge_spans
 
 __all__ = [
     "DEFAULT_PACK",
     "ACCOUNTS",
+    "DEFAULT_ACCOUNT",
     "SEVERITIES",
     "BUILTIN_DIR",
     "SCHEMA_PATH",
@@ -52,8 +55,11 @@ __all__ = [
     "enforce",
 ]
 
+# The one home of these facts; the JSON schemas (pack.schema.json, settings_schema.json) must
+# repeat the accounts, and tests/test_one_home.py fails when they drift apart.
 DEFAULT_PACK = "pk-federal"
 ACCOUNTS: tuple[str, ...] = ("personal", "official")
+DEFAULT_ACCOUNT = "personal"
 SEVERITIES: tuple[str, ...] = ("info", "warn", "block")
 _SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
 _DEFAULT_MODEL_THRESHOLD = 0.5
@@ -91,7 +97,7 @@ class CheckContext:
     """Where the post is going: ``account`` is "personal" or "official" (None: the pack's
     ``default_account``); ``site`` is the host name, e.g. "x.com" or "web.whatsapp.com"."""
 
-    account: str | None = "personal"
+    account: str | None = DEFAULT_ACCOUNT
     site: str | None = None
 
 
@@ -533,25 +539,15 @@ def _clean_spans(spans: Iterable[Any], n: int) -> list[list[int]]:
             continue
         s, e = max(0, min(s, n)), max(0, min(e, n))
         if e > s:
-            out.append([s, e])
-    out.sort()
-    merged: list[list[int]] = []
-    for s, e in out:
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return merged
-
-
-@lru_cache(maxsize=256)
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    alts = [r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True) if p.split()]
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+            out.append((s, e))
+    return [[s, e] for s, e in merge_spans(out)]
 
 
 def _phrase_spans(text: str, phrases: tuple[str, ...]) -> list[list[int]]:
-    return [[m.start(), m.end()] for m in _phrase_pattern(phrases).finditer(text) if m.end() > m.start()]
+    pattern = phrase_pattern(phrases)
+    if pattern is None:
+        return []
+    return [[m.start(), m.end()] for m in pattern.finditer(text) if m.end() > m.start()]
 
 
 def _site_matches(site: str | None, patterns: tuple[str, ...]) -> bool:

@@ -330,9 +330,11 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _org_term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One alternation of escaped terms, longest first, whitespace-flexible, case-insensitive.
+@lru_cache(maxsize=256)
+def phrase_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of escaped terms, longest first, whitespace-flexible, case-insensitive
+    (None when no term has a word). The one phrase matcher: IT's organisation terms here, and
+    the packs' context rules (``text_any`` / ``text_none``) in policy.py.
 
     ``(?<!\\w)`` / ``(?!\\w)`` rather than ``\\b`` so that terms which begin or end with a
     non-word character ("C++", "#Falcon") still get whole-word behaviour.
@@ -515,7 +517,7 @@ def _find_org_terms(text: str, org_terms: Sequence[str]) -> list[Match]:
     if not org_terms:
         return []
     try:
-        pattern = _org_term_pattern(tuple(t for t in org_terms if isinstance(t, str)))
+        pattern = phrase_pattern(tuple(t for t in org_terms if isinstance(t, str)))
     except (re.error, TypeError):
         return []
     if pattern is None:

@@ -31,6 +31,18 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_WORDS = 6
 
 
+def merge_spans(spans) -> list[tuple[int, int]]:
+    """Sorted [start, end) spans with overlapping or touching ones joined (the one span merger:
+    evidence and findings both use it)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
 @dataclass(frozen=True)
 class Chunk:
     start: int

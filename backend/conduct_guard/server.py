@@ -10,6 +10,8 @@ import threading
 from flask import Flask
 from waitress.server import create_server
 
+from .config import DEFAULT_HOST, DEFAULT_PORT
+
 log = logging.getLogger("conduct_guard")
 
 
@@ -25,7 +27,7 @@ IDLE_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 2
 
 
-def make_server(app: Flask, host: str = "127.0.0.1", port: int = 47814, threads: int = 4):
+def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 4):
     """A bound waitress server (``.run()`` serves, ``.close()`` stops); raises OSError if the port is taken."""
     return create_server(app, host=host, port=port, threads=threads, ident="conduct-guard",
                          clear_untrusted_proxy_headers=True, channel_timeout=IDLE_TIMEOUT_S,

@@ -27,9 +27,10 @@ import webbrowser
 from pathlib import Path
 from typing import Any, Callable
 
+from .config import DEFAULT_HOST, DEFAULT_PORT
+
 log = logging.getLogger("conduct_guard.tray")
 
-DEFAULT_PORT = 47814
 COLOURS = {"running": (26, 127, 55), "paused": (212, 160, 23), "error": (207, 34, 46), "starting": (110, 119, 129)}
 PAUSE_CHOICES = ((15, "Pause for 15 minutes"), (60, "Pause for 1 hour"))
 
@@ -156,7 +157,7 @@ class TrayController:
 
     def __init__(
         self,
-        host: str = "127.0.0.1",
+        host: str = DEFAULT_HOST,
         port: int | None = None,
         app_factory: Callable[[], Any] = _default_app_factory,
         server_factory: Callable[[Any, str, int], Any] = _default_server_factory,
@@ -316,7 +317,7 @@ class TrayController:
             log.warning("could not save the user setting %s: %s", key, exc)
 
     def status_url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        host = DEFAULT_HOST if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/status"
 
     def open_status(self) -> None:
@@ -492,7 +493,7 @@ def _enable_clicks_on_xorg(icon) -> None:
 # --------------------------------------------------------------------------- entry points
 
 
-def run_tray(host: str = "127.0.0.1", port: int | None = None) -> int:
+def run_tray(host: str = DEFAULT_HOST, port: int | None = None) -> int:
     retention = 30
     try:
         from .machine_policy import load_machine_policy
@@ -527,7 +528,7 @@ def main() -> None:
     import argparse
 
     ap = argparse.ArgumentParser(prog="conduct-guard-tray", description="Conduct Guard tray icon and service")
-    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--host", default=DEFAULT_HOST)
     ap.add_argument("--port", type=int, default=None)
     a = ap.parse_args()
     sys.exit(run_tray(a.host, a.port))
