@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conduct_guard.categories import CATEGORIES
+from conduct_guard.state import service_state
 
 EXTENSION_ORIGIN = "chrome-extension://" + "a" * 32
 
@@ -178,9 +179,9 @@ def test_not_found_and_method_not_allowed_are_json(client):
 
 def test_checks_are_counted_without_text(client, app):
     post(client, {"text": "Sharing the draft summary, secret word zebra"})
-    snapshot = json.dumps(app.extensions["conduct_guard.stats"].snapshot())
-    assert "zebra" not in snapshot
-    assert app.extensions["conduct_guard.stats"].snapshot()["checks"] == 1
+    snapshot = service_state(app).stats.snapshot()
+    assert "zebra" not in json.dumps(snapshot)
+    assert snapshot["checks"] == 1
 
 
 def test_request_log_has_no_text(client, caplog):
@@ -206,7 +207,8 @@ def test_default_chrome_origin_is_the_manifest_key_id(client):
 def test_an_explicitly_bound_address_is_accepted_as_host(fake_scorer):
     from conduct_guard.app import create_app
 
-    app = create_app({"CG_SCORER": fake_scorer, "CG_EXTRA_HOSTS": ["192.0.2.10"]})
+    app = create_app({"CG_SCORER": fake_scorer})
+    service_state(app).extra_hosts = ("192.0.2.10",)  # as `conduct-guard serve --host 192.0.2.10` does
     client = app.test_client()
     assert client.get("/v1/health", headers={"Host": "192.0.2.10:47814"}).status_code == 200
     assert_error(client.get("/v1/health", headers={"Host": "evil.example"}), 403)

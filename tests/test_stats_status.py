@@ -16,15 +16,14 @@ try:
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
-
-from conduct_guard import status
+from conduct_guard.app import create_app
 from conduct_guard.categories import CATEGORIES
+from conduct_guard.config import EXTENSION_ORIGINS
+from conduct_guard.state import service_state
 from conduct_guard.stats import EVENT_KINDS, Stats
 
 SECRET = "Meeting minutes of the cabinet: do not share"
-EXT = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+EXT = EXTENSION_ORIGINS[0]
 
 
 # ----------------------------------------------------------------- Stats
@@ -125,41 +124,24 @@ def test_corrupt_persisted_file_is_ignored(tmp_path):
 # ----------------------------------------------------------------- blueprint
 
 
-class FakeInfo:
-    name = "conduct-guard-minilm-l6"
-    version = "0.1.0"
-
-
-class FakeChecker:
-    model_info = FakeInfo()
-    pack_id = "pk-federal"
-
-
-def make_app(**config) -> Flask:
-    """A stand-in for the lead's create_app: same extension points, same error contract."""
-    app = Flask("t")
-    app.config["CG_ALLOWED_ORIGINS"] = [EXT, "moz-extension://*"]
-    app.config.update(config)
-    app.extensions["conduct_guard"] = FakeChecker()
-    app.extensions["conduct_guard.stats"] = Stats()
-
-    @app.errorhandler(HTTPException)
-    def _err(e):
-        return jsonify({"error": {"code": e.name.lower().replace(" ", "_"), "message": e.description}}), e.code
-
-    app.register_blueprint(status.bp)
-    return app
+def write_policy(tmp_path, monkeypatch, settings: dict) -> Path:
+    """IT's machine policy, where the isolated environment (conftest) makes the service look."""
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(settings))
+    monkeypatch.setenv("CONDUCT_GUARD_MACHINE_POLICY", str(path))
+    return path
 
 
 @pytest.fixture
-def app():
-    return make_app(
-        CG_LOCKED={"enforcement": "/etc/conduct-guard/policy.json", "sites": "/etc/conduct-guard/policy.json",
-                   "org_terms": "/etc/conduct-guard/policy.json"},
-        CG_SETTINGS={"enforcement": "block", "sites": ["x.com"], "pack": "pk-federal", "allow_pause": True,
-                     "org_terms": ["Project Falcon"]},
-        CG_MACHINE_POLICY_PATH="/etc/conduct-guard/policy.json",
-    )
+def policy(tmp_path, monkeypatch):
+    return write_policy(tmp_path, monkeypatch, {"enforcement": "block", "sites": ["x.com"],
+                                                "org_terms": ["Project Falcon"]})
+
+
+@pytest.fixture
+def app(policy, fake_scorer, tmp_path):
+    """The real app (create_app, the real Checker) with a fake scorer, under a machine policy."""
+    return create_app({"CG_SCORER": fake_scorer, "CG_STATS_DIR": str(tmp_path / "stats")})
 
 
 def post(client, url, body, origin=EXT, **kw):
@@ -167,48 +149,60 @@ def post(client, url, body, origin=EXT, **kw):
     return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers, **kw)
 
 
-def test_status_json(app):
+def test_status_json(app, policy):
     c = app.test_client()
-    app.extensions["conduct_guard.stats"].record_check("warn", ["privacy"])
+    service_state(app).stats.record_check("warn", ["privacy"])
     r = c.get("/v1/status")
     assert r.status_code == 200
     s = r.get_json()
     assert s["service"]["status"] == "running" and s["service"]["paused"] is False
-    assert s["model"] == {"status": "ok", "error": None, "name": "conduct-guard-minilm-l6", "version": "0.1.0"}
-    assert s["pack"] == "pk-federal"
-    assert s["locked"]["enforcement"] == {"value": "block", "source": "/etc/conduct-guard/policy.json"}
+    assert s["service"]["pause_allowed"] is True and s["service"]["log_file"] is None
+    assert 0 <= s["service"]["uptime_s"] < 60
+    # the model and pack the real Checker uses
+    assert s["model"] == {"status": "ok", "error": None, "name": "fake-keywords", "version": "test"}
+    assert s["pack"] == "pk-federal" == app.extensions["conduct_guard"].default_pack
+    assert s["machine_policy"] == str(policy)
+    assert s["locked"]["enforcement"] == {"value": "block", "source": str(policy)}
+    assert s["locked"]["sites"] == {"value": ["x.com"], "source": str(policy)}
+    assert set(s["locked"]) == {"enforcement", "sites", "org_terms"}
+    assert s["settings"]["require_reason"] is True and s["settings"]["sites"] == ["x.com"]
     assert s["locked"]["org_terms"]["value"] == "1 term(s)"  # organisation terms are not listed
     assert "Project Falcon" not in r.get_data(as_text=True)
     assert s["today"]["checks"] == 1 and s["today"]["flagged"]["privacy"] == 1
 
 
-def test_status_html_shows_locked_settings_and_counters(app):
+def test_status_html_shows_locked_settings_and_counters(app, policy):
     c = app.test_client()
-    post(c, "/v1/events", {"event": "override", "categories": ["official_information"], "site": "x.com"})
+    assert post(c, "/v1/events", {"event": "override", "categories": ["official_information"],
+                                  "site": "x.com"}).status_code == 204
     r = c.get("/status")
     assert r.status_code == 200 and r.mimetype == "text/html"
     body = r.get_data(as_text=True)
-    assert "Locked settings" in body and "/etc/conduct-guard/policy.json" in body
-    assert "conduct-guard-minilm-l6" in body and "pk-federal" in body
+    assert "Locked settings" in body and str(policy) in body
+    assert "fake-keywords" in body and "pk-federal" in body
     assert "Official information" in body
     assert "default-src 'none'" in r.headers["Content-Security-Policy"]
 
 
-def test_status_without_checker_or_config():
-    app = Flask("bare")
-    app.config["CG_MODEL_ERROR"] = "models/model.onnx: sha256 mismatch"
-
-    @app.errorhandler(HTTPException)
-    def _err(e):
-        return jsonify({"error": {"code": "x", "message": e.description}}), e.code
-
-    app.register_blueprint(status.bp)
+def test_status_without_a_machine_policy(fake_scorer):
+    """No policy file: nothing locked, every setting at its default, the policy path marked absent."""
+    app = create_app({"CG_SCORER": fake_scorer})
     c = app.test_client()
     s = c.get("/v1/status").get_json()
-    assert s["service"]["status"] == "error"
-    assert s["model"]["status"] == "error" and "sha256" in s["model"]["error"]
     assert s["locked"] == {} and s["settings"]["enforcement"] == "block"
-    assert "sha256 mismatch" in c.get("/status").get_data(as_text=True)
+    assert s["machine_policy"].endswith("(not present)")
+    assert "No setting is locked by a machine policy." in c.get("/status").get_data(as_text=True)
+
+
+def test_status_follows_the_running_state(app, tmp_path):
+    """The tray's pack switch and log file, read from the service state."""
+    state = service_state(app)
+    state.set_pack("pk-aiou")
+    state.log_file = str(tmp_path / "conduct-guard.log")
+    s = app.test_client().get("/v1/status").get_json()
+    assert s["pack"] == s["settings"]["pack"] == "pk-aiou"
+    assert s["service"]["log_file"] == state.log_file
+    assert app.test_client().get("/v1/health").get_json()["pack"] == "pk-aiou"
 
 
 def test_events_never_store_text(app):
@@ -216,7 +210,7 @@ def test_events_never_store_text(app):
     for kind in EVENT_KINDS:
         r = post(c, "/v1/events", {"event": kind, "categories": ["privacy"], "site": "x.com", "text": SECRET})
         assert r.status_code == 204, r.data
-    snap = app.extensions["conduct_guard.stats"].snapshot()
+    snap = service_state(app).stats.snapshot()
     assert snap["by_category"]["privacy"] == {k: 1 for k in EVENT_KINDS}
     assert SECRET not in json.dumps(snap)
     assert SECRET not in c.get("/status").get_data(as_text=True)
@@ -255,7 +249,7 @@ def test_web_origins_are_refused(app, origin):
     c = app.test_client()
     assert post(c, "/v1/events", {"event": "override"}, origin=origin).status_code == 403
     assert post(c, "/v1/pause", {"minutes": 60}, origin=origin).status_code == 403
-    assert not status.is_paused(app)
+    assert not service_state(app).is_paused()
 
 
 def test_extension_and_local_clients_allowed(app):
@@ -277,35 +271,41 @@ def test_pause_and_resume(app):
     c = app.test_client()
     r = post(c, "/v1/pause", {"minutes": 15})
     assert r.status_code == 200 and r.get_json()["paused"] is True
-    assert status.is_paused(app)
-    until = app.config["CG_PAUSED_UNTIL"]
+    state = service_state(app)
+    assert state.is_paused()
+    until = state.paused_until()
     assert 14 * 60 < until - time.time() <= 15 * 60
     assert c.get("/v1/status").get_json()["service"]["status"] == "paused"
     assert post(c, "/v1/pause", {"minutes": 0}).get_json()["paused"] is False
-    assert not status.is_paused(app)
+    assert not state.is_paused()
     for bad in (5, "15", True, -15, None):
         assert post(c, "/v1/pause", {"minutes": bad}).status_code == 400
 
 
 def test_pause_expires(app):
-    app.config["CG_PAUSED_UNTIL"] = time.time() - 1
-    assert not status.is_paused(app) and app.config["CG_PAUSED_UNTIL"] is None
+    state = service_state(app)
+    state.clock = Clock(time.time())
+    state.pause(15)
+    state.clock.t += 15 * 60 - 1
+    assert state.is_paused()
+    state.clock.t += 1
+    assert not state.is_paused() and state.paused_until() is None and state.paused_until_iso() is None
 
 
-def test_pause_locked_by_policy():
-    app = make_app(CG_SETTINGS={"allow_pause": False}, CG_LOCKED={"allow_pause": "/etc/conduct-guard/policy.json"})
+def test_pause_locked_by_policy(tmp_path, monkeypatch, fake_scorer):
+    write_policy(tmp_path, monkeypatch, {"allow_pause": False})
+    app = create_app({"CG_SCORER": fake_scorer})
     c = app.test_client()
     r = post(c, "/v1/pause", {"minutes": 60})
     assert r.status_code == 403 and "allow_pause" in r.get_json()["error"]["message"]
     assert post(c, "/v1/pause", {"minutes": 0}).status_code == 200  # resuming is always fine
     with pytest.raises(PermissionError):
-        status.pause(app, 15)
+        service_state(app).pause(15)
+    assert c.get("/v1/status").get_json()["service"]["pause_allowed"] is False
 
 
 def test_with_the_real_app(tmp_path, monkeypatch, fake_scorer):
     """The lead's create_app wires the blueprint and the counters in; /v1/check is counted."""
-    from conduct_guard.app import create_app
-
     pol = tmp_path / "policy.json"
     pol.write_text(json.dumps({"enforcement": "warn", "allow_pause": False}))
     monkeypatch.setenv("CONDUCT_GUARD_MACHINE_POLICY", str(pol))
@@ -325,8 +325,6 @@ def test_with_the_real_app(tmp_path, monkeypatch, fake_scorer):
 def test_health_and_pause_agree(fake_scorer):
     """One pause state: what POST /v1/pause set is what /v1/health, /v1/status and /v1/check
     report (the extension learns the pause from /v1/health), and a resume clears it everywhere."""
-    from conduct_guard.app import create_app
-
     app = create_app({"CG_SCORER": fake_scorer})
     c = app.test_client()
     text = {"text": "Here is the draft summary before notification."}
@@ -345,7 +343,7 @@ def test_health_and_pause_agree(fake_scorer):
     ends = dt.datetime.fromisoformat(until)
     assert ends.tzinfo is not None and 14 * 60 < ends.timestamp() - time.time() <= 15 * 60 + 1
     # never earlier than the service's own end, so a client resuming at that time finds it resumed
-    assert ends.timestamp() >= app.config["CG_PAUSED_UNTIL"]
+    assert ends.timestamp() >= service_state(app).paused_until()
     # /v1/check still answers (same verdict and findings), and says it is paused
     during = c.post("/v1/check", json=text).get_json()
     assert during["paused"] is True and during["paused_until"] == until
@@ -359,14 +357,13 @@ def test_health_and_pause_agree(fake_scorer):
 
     # a pause that ran out is over for every endpoint at once
     post(c, "/v1/pause", {"minutes": 60}, origin=None)
-    app.config["CG_PAUSED_UNTIL"] = time.time() - 1
+    service_state(app).clock = lambda: time.time() + 60 * 60
     assert c.get("/v1/health").get_json()["paused"] is False
     assert c.get("/v1/status").get_json()["service"]["paused"] is False
 
 
-def test_dismissals_are_counted():
+def test_dismissals_are_counted(app):
     """'Ignore for this post' and "don't check this box" are events of their own (counts only)."""
-    app = make_app()
     c = app.test_client()
     assert post(c, "/v1/events", {"event": "ignored", "categories": ["official_information"], "site": "x.com"}).status_code == 204
     assert post(c, "/v1/events", {"event": "opted_out", "categories": ["official_information"]}).status_code == 204

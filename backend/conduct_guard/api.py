@@ -1,7 +1,7 @@
 """The HTTP API of CONTRACT.md: one blueprint that returns dicts, one error handler.
 
-This layer never touches the model: it validates requests, calls the Checker
-from ``app.extensions`` and logs only lengths, verdicts, categories and times.
+This layer never touches the model: it validates requests, calls the Checker of the app's
+:class:`~conduct_guard.state.ServiceState` and logs only lengths, verdicts, categories and times.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEnt
 from . import __version__
 from .checker import CheckRequest, Checker, RequestError
 from .security import host_is_loopback, origin_allowed
-from .status import paused_until_iso
+from .state import ServiceState, service_state
 
 bp = Blueprint("conduct_guard_api", __name__, url_prefix="/v1")
 request_log = logging.getLogger("conduct_guard.requests")
@@ -39,8 +39,12 @@ class ApiError(HTTPException):
         self.api_code = code
 
 
+def state() -> ServiceState:
+    return service_state(current_app)
+
+
 def checker() -> Checker:
-    return current_app.extensions["conduct_guard"]
+    return state().checker
 
 
 # -- request guards -------------------------------------------------------------
@@ -53,7 +57,7 @@ def register_guards(app: Flask) -> None:
     @app.before_request
     def refuse_foreign_callers():
         g.started = time.perf_counter()
-        if not host_is_loopback(request.host, app.config.get("CG_EXTRA_HOSTS") or ()):
+        if not host_is_loopback(request.host, service_state(app).extra_hosts):
             raise ApiError(403, "forbidden_host", "this service answers only to loopback host names")
         origin = request.headers.get("Origin")
         if origin is not None and not origin_allowed(origin, app.config["CG_ALLOWED_ORIGINS"]):
@@ -113,13 +117,13 @@ def parse_check_request(data: dict) -> CheckRequest:
 
 @bp.get("/health")
 def health():
-    app = current_app
-    until = paused_until_iso(app)
+    app, service = current_app, state()
+    until = service.paused_until_iso()
     return {
         "status": "ok",
         "version": __version__,
-        "model": checker().scorer.model_public(),
-        "pack": app.config["CG_PACK"],
+        "model": service.checker.scorer.model_public(),
+        "pack": service.pack,
         # The one pause state (tray, status page, extension): the extension polls this and
         # stops checking and holding until `paused_until` or until it reads `paused: false`.
         "paused": until is not None,
@@ -137,15 +141,16 @@ def health():
 @bp.post("/check")
 def check():
     check_request = parse_check_request(_json_object())
-    result = checker().check_many([check_request])[0]
-    until = paused_until_iso(current_app)
+    service = state()
+    result = service.checker.check_many([check_request])[0]
+    until = service.paused_until_iso()
     if until is not None:
         # Paused: the result is still given (scripts and the CLI rely on it), and says so, so a
         # client that has not yet seen the pause on /v1/health neither shows nor enforces it.
         # Only added while paused: outside a pause a result is exactly as before.
         result["paused"] = True
         result["paused_until"] = until
-    current_app.extensions["conduct_guard.stats"].record_check(
+    service.stats.record_check(
         result["verdict"], [f["category"] for f in result["findings"]])
     request_log.info("check chars=%d verdict=%s categories=%s elapsed_ms=%.1f",
                      len(check_request.text), result["verdict"],
@@ -156,5 +161,5 @@ def check():
 
 @bp.get("/packs")
 def packs():
-    return {"default": current_app.config["CG_PACK"],
+    return {"default": state().pack,
             "packs": [pack.to_dict() for _, pack in sorted(checker().packs.items())]}

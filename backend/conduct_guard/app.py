@@ -12,6 +12,7 @@ from .checker import Checker
 from .config import load_config
 from .policy import DEFAULT_PACK, load_packs
 from .scoring import CACHE_BYTES, Classifier
+from .state import STATE_KEY, ServiceState
 from .stats import Stats, default_stats_dir
 
 log = logging.getLogger("conduct_guard")
@@ -39,7 +40,11 @@ def build_checker(config: Mapping[str, Any]) -> Checker:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Defaults → user config file → environment → ``config`` → IT's machine policy (locked keys)."""
+    """Defaults → user config file → environment → ``config`` → IT's machine policy (locked keys).
+
+    The settings go to ``app.config``; the running state (checker, counters, pause) to a
+    :class:`~conduct_guard.state.ServiceState` in ``app.extensions["conduct_guard.state"]``.
+    """
     from .api import bp as api_bp, register_error_handlers, register_guards
     from .status import bp as status_bp
 
@@ -47,14 +52,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    app.extensions["conduct_guard"] = build_checker(app.config)
-    app.extensions["conduct_guard.stats"] = Stats(
-        path=app.config.get("CG_STATS_DIR") or default_stats_dir(),
-        retention_days=app.config.get("CG_LOG_RETENTION_DAYS") or 30)
+    checker = build_checker(app.config)
+    stats = Stats(path=app.config.get("CG_STATS_DIR") or default_stats_dir(),
+                  retention_days=app.config["CG_LOG_RETENTION_DAYS"])
+    state = ServiceState(checker=checker, stats=stats, config=app.config)
+    app.extensions[STATE_KEY] = state
+    app.extensions["conduct_guard"] = checker  # the CLI and tests reach the checker by this name
     register_guards(app)
     register_error_handlers(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(status_bp)
     log.debug("conduct-guard %s ready: model %s, pack %s", __version__,
-             app.extensions["conduct_guard"].scorer.model_public().get("version"), app.config["CG_PACK"])
+              checker.scorer.model_public().get("version"), state.pack)
     return app

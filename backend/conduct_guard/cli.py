@@ -65,11 +65,12 @@ model_option = click.option("--model-dir", envvar="CONDUCT_GUARD_MODEL_DIR", met
 def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None:
     """Run the local service in the foreground until Ctrl+C / SIGTERM."""
     from .server import serve as run_server
+    from .state import service_state
 
     app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir)
     if not address_is_loopback(host):
         # told otherwise: answer to the bound address too, and say so loudly
-        app.config["CG_EXTRA_HOSTS"] = [host.strip("[]").lower()] if host not in ("0.0.0.0", "::") else []
+        service_state(app).extra_hosts = (host.strip("[]").lower(),) if host not in ("0.0.0.0", "::") else ()
         logging.getLogger("conduct_guard").warning(
             "listening on %s, not only loopback: other machines can reach this service", host)
     try:

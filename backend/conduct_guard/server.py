@@ -11,6 +11,7 @@ from flask import Flask
 from waitress.server import create_server
 
 from .config import DEFAULT_HOST, DEFAULT_PORT
+from .state import service_state
 
 log = logging.getLogger("conduct_guard")
 
@@ -60,6 +61,4 @@ def serve(app: Flask, host: str, port: int) -> None:
         # closed wake-up pipe (EBADF traceback on SIGTERM)
         server.task_dispatcher.shutdown(timeout=5)
         server.close()
-        stats = app.extensions.get("conduct_guard.stats")
-        if stats is not None:
-            stats.flush()  # counts since the last periodic save are not lost on SIGTERM or Ctrl+C
+        service_state(app).stats.flush()  # counts since the last periodic save are not lost on SIGTERM or Ctrl+C

@@ -3,24 +3,18 @@
 
 Nothing served or stored here contains the text of a post.
 
-The blueprint reads what the lead's ``create_app`` puts on the app, defensively:
-
-- ``app.extensions["conduct_guard"]``: the Checker (``model_info`` with name/version, ``pack_id``),
-  possibly absent when the model failed to load (then ``app.config["CG_MODEL_ERROR"]``);
-- ``app.extensions["conduct_guard.stats"]``: a :class:`~conduct_guard.stats.Stats`;
-- ``app.config["CG_LOCKED"]``: key -> source path of the settings the machine policy locks;
-- ``app.config["CG_SETTINGS"]``: the effective settings (else ``CG_<KEY>`` per key);
-- ``app.config["CG_PAUSED_UNTIL"]``: epoch seconds while paused, else None.
+What it shows comes from what ``create_app`` really sets: the app's
+:class:`~conduct_guard.state.ServiceState` (the checker with its scorer and default pack, the
+counters, the pause, start time and log file) and ``app.config`` (the effective settings, one
+``CG_*`` key per setting of config.SETTING_KEYS, and ``CG_LOCKED``: key -> the machine policy
+file that locks it). The loopback-Host and Origin guards are the app's (api.register_guards).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import json
-import math
-import threading
-import time
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -28,154 +22,32 @@ from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
 from . import __version__
 from .categories import CATEGORIES, PLAIN_NAMES
-from .security import host_is_loopback, origin_allowed
-from .stats import EVENT_KINDS, Stats
+from .config import SETTING_KEYS
+from .machine_policy import default_policy_path, setting_defaults
+from .state import PAUSE_MINUTES, service_state
+from .stats import EVENT_KINDS
 
 bp = Blueprint("conduct_guard_status", __name__)
 
-PAUSE_CHOICES = (0, 15, 60)
-_pause_lock = threading.Lock()
-_START = time.time()
-
-__all__ = [
-    "bp",
-    "pause",
-    "resume",
-    "is_paused",
-    "paused_until",
-    "paused_until_iso",
-    "status_dict",
-    "get_stats",
-    "effective_settings",
-    "PAUSE_CHOICES",
-]
+__all__ = ["bp", "status_dict", "effective_settings", "render_status_html"]
 
 
-# --------------------------------------------------------------------------- app state helpers
-
-
-def get_stats(app: Flask) -> Stats:
-    st = app.extensions.get("conduct_guard.stats")
-    if st is None:
-        st = Stats()
-        app.extensions["conduct_guard.stats"] = st
-    return st
-
-
-def _setting_keys() -> list[str]:
-    try:
-        from .machine_policy import settings_schema
-
-        return list(settings_schema()["properties"])
-    except Exception:  # pragma: no cover - schema always ships
-        return []
+# --------------------------------------------------------------------------- what the page shows
 
 
 def effective_settings(app: Flask) -> dict:
-    eff = app.config.get("CG_SETTINGS")
-    if isinstance(eff, dict):
-        return dict(eff)
-    out: dict[str, Any] = {}
-    try:
-        from .machine_policy import setting_defaults
-
-        out.update(setting_defaults())
-    except Exception:
-        pass
-    for k in _setting_keys():
-        ck = "CG_" + k.upper()
-        if ck in app.config:
-            out[k] = app.config[ck]
-    return out
-
-
-def _locked(app: Flask) -> dict[str, str]:
-    locked = app.config.get("CG_LOCKED") or {}
-    return {str(k): str(v) for k, v in dict(locked).items()} if isinstance(locked, dict) else {}
-
-
-def paused_until(app: Flask) -> float | None:
-    until = app.config.get("CG_PAUSED_UNTIL")
-    if until is None:
-        return None
-    try:
-        until = float(until)
-    except (TypeError, ValueError):
-        return None
-    if until <= time.time():
-        app.config["CG_PAUSED_UNTIL"] = None
-        return None
-    return until
-
-
-def is_paused(app: Flask) -> bool:
-    return paused_until(app) is not None
-
-
-def paused_until_iso(app: Flask) -> str | None:
-    """When the pause ends, as local ISO 8601 time (None when not paused).
-
-    The one form every answer uses (/v1/health, /v1/check, /v1/pause, /v1/status), so callers
-    see the same end. Rounded up to the second: a client that resumes at this time never resumes
-    while the service still counts itself paused.
-    """
-    until = paused_until(app)
-    if until is None:
-        return None
-    return _dt.datetime.fromtimestamp(math.ceil(until)).astimezone().isoformat(timespec="seconds")
-
-
-def pause_allowed(app: Flask) -> bool:
-    return bool(effective_settings(app).get("allow_pause", True))
-
-
-def pause(app: Flask, minutes: int) -> float | None:
-    """Pause checking for ``minutes`` (0 resumes). Returns the new paused-until time or None.
-
-    Raises PermissionError when the machine policy sets ``allow_pause`` to false.
-    """
-    minutes = int(minutes)
-    if minutes <= 0:
-        resume(app)
-        return None
-    if not pause_allowed(app):
-        raise PermissionError("pausing is turned off by the machine policy (allow_pause)")
-    with _pause_lock:
-        until = time.time() + 60 * minutes
-        app.config["CG_PAUSED_UNTIL"] = until
-    return until
-
-
-def resume(app: Flask) -> None:
-    with _pause_lock:
-        app.config["CG_PAUSED_UNTIL"] = None
+    """Every setting of the schema: the service's own from the config, the pack in use from the
+    state (the tray may have switched it), the extension's at their defaults."""
+    settings = setting_defaults()
+    settings.update({key: app.config[config_key] for key, config_key in SETTING_KEYS.items()
+                     if config_key in app.config})
+    settings["pack"] = service_state(app).pack
+    return settings
 
 
 def _model_status(app: Flask) -> dict:
-    checker = app.extensions.get("conduct_guard")
-    err = app.config.get("CG_MODEL_ERROR")
-    if checker is None:
-        return {"status": "error" if err else "not loaded", "error": str(err) if err else None,
-                "name": None, "version": None}
-    info = getattr(checker, "model_info", None)
-    if info is None:
-        scorer = getattr(checker, "scorer", None)
-        try:
-            info = scorer.model_public() if scorer is not None else None
-        except Exception:  # a broken scorer must not break the status page
-            info = None
-    name = getattr(info, "name", None) if info is not None else None
-    version = getattr(info, "version", None) if info is not None else None
-    if isinstance(info, dict):
-        name, version = info.get("name"), info.get("version")
-    return {"status": "error" if err else "ok", "error": str(err) if err else None,
-            "name": name, "version": version}
-
-
-def _pack_id(app: Flask, settings: dict) -> str | None:
-    checker = app.extensions.get("conduct_guard")
-    pid = (getattr(checker, "pack_id", None) or getattr(checker, "default_pack", None)) if checker is not None else None
-    return pid or settings.get("pack") or app.config.get("CG_PACK")
+    info = service_state(app).checker.scorer.model_public()
+    return {"status": "ok", "error": None, "name": info.get("name"), "version": info.get("version")}
 
 
 def _public_value(key: str, value: Any) -> Any:
@@ -185,59 +57,35 @@ def _public_value(key: str, value: Any) -> Any:
     return value
 
 
-def _machine_policy_path(app: Flask) -> str | None:
-    p = app.config.get("CG_MACHINE_POLICY_PATH")
-    if p:
-        return str(p)
-    try:
-        from pathlib import Path
-
-        from .machine_policy import default_policy_path
-
-        d = default_policy_path()
-        return f"{d}" if Path(str(d)).exists() else f"{d} (not present)"
-    except Exception:
-        return None
+def _machine_policy_path() -> str:
+    path = default_policy_path()
+    return str(path) if Path(str(path)).exists() else f"{path} (not present)"
 
 
 def status_dict(app: Flask) -> dict:
+    state = service_state(app)
     settings = effective_settings(app)
-    locked = _locked(app)
-    until = paused_until_iso(app)
-    model = _model_status(app)
-    state = "error" if model["status"] == "error" else ("paused" if until else "running")
+    locked = {str(k): str(v) for k, v in (app.config.get("CG_LOCKED") or {}).items()}
+    until = state.paused_until_iso()
     return {
         "service": {
-            "status": state,
+            "status": "paused" if until else "running",
             "version": __version__,
             "paused": until is not None,
             "paused_until": until,
-            "pause_allowed": bool(settings.get("allow_pause", True)),
-            "uptime_s": round(time.time() - app.config.get("CG_STARTED_AT", _START), 1),
-            "log_file": app.config.get("CG_LOG_FILE"),
+            "pause_allowed": state.pause_allowed(),
+            "uptime_s": round(state.uptime_s(), 1),
+            "log_file": state.log_file,
         },
-        "model": model,
-        "pack": _pack_id(app, settings),
+        "model": _model_status(app),
+        "pack": state.pack,
         "settings": {k: _public_value(k, v) for k, v in sorted(settings.items())},
         "locked": {
             k: {"value": _public_value(k, settings.get(k)), "source": src} for k, src in sorted(locked.items())
         },
-        "machine_policy": _machine_policy_path(app),
-        "today": get_stats(app).snapshot(),
+        "machine_policy": _machine_policy_path(),
+        "today": state.stats.snapshot(),
     }
-
-
-# --------------------------------------------------------------------------- request guard
-
-@bp.before_request
-def _guard():
-    """The same loopback-Host and Origin rules as the API (security.py), also when this
-    blueprint is mounted on its own."""
-    if not host_is_loopback(request.host, current_app.config.get("CG_EXTRA_HOSTS") or ()):
-        raise Forbidden("requests must be addressed to a loopback host name")
-    origin = request.headers.get("Origin")
-    if origin is not None and not origin_allowed(origin, current_app.config.get("CG_ALLOWED_ORIGINS") or ()):
-        raise Forbidden("this origin may not call the Conduct Guard service")
 
 
 def _json_body() -> dict:
@@ -280,7 +128,7 @@ def post_event():
     if site is not None and (not isinstance(site, str) or len(site) > 253):
         raise BadRequest("'site' must be a host name")
     # the site is accepted for the contract but not stored: counts are per category only
-    get_stats(current_app).record_event(kind, cats)
+    service_state(current_app).stats.record_event(kind, cats)
     return Response(status=204)
 
 
@@ -288,14 +136,15 @@ def post_event():
 def post_pause():
     data = _json_body()
     minutes = data.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes not in PAUSE_CHOICES:
-        raise BadRequest("'minutes' must be 15, 60 or 0 (resume)")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes not in (0, *PAUSE_MINUTES):
+        raise BadRequest(f"'minutes' must be {', '.join(map(str, PAUSE_MINUTES))} or 0 (resume)")
+    state = service_state(current_app)
     try:
-        pause(current_app, minutes)
+        state.pause(minutes)
     except PermissionError as e:
         raise Forbidden(str(e)) from None
-    s = status_dict(current_app)["service"]
-    return jsonify({"paused": s["paused"], "paused_until": s["paused_until"]})
+    until = state.paused_until_iso()
+    return jsonify({"paused": until is not None, "paused_until": until})
 
 
 # --------------------------------------------------------------------------- HTML page
@@ -306,7 +155,7 @@ h1{font-size:1.5rem;margin:0 0 .2rem}h2{font-size:1.1rem;margin:1.6rem 0 .4rem}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:.1rem .6rem;border-radius:1rem;color:#fff;font-weight:600}
-.running{background:#1a7f37}.paused{background:#9a6700}.error{background:#cf222e}
+.running{background:#1a7f37}.paused{background:#9a6700}
 .muted{color:#57606a}code{font-size:.92em}
 """
 
@@ -340,11 +189,7 @@ def render_status_html(s: dict) -> str:
         for c in CATEGORIES
     )
     paused = f" until {_e(svc['paused_until'])}" if svc["paused"] else ""
-    model_line = (
-        f"{_e(model['name'])} {_e(model['version'])}"
-        if model["status"] == "ok"
-        else f"<span class='badge error'>{_e(model['status'])}</span> {_e(model['error'])}"
-    )
+    model_line = f"{_e(model['name'])} {_e(model['version'])}"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="15">
 <meta name="viewport" content="width=device-width,initial-scale=1">

@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .config import DEFAULT_HOST, DEFAULT_PORT
+from .state import PAUSE_MINUTES, ServiceState, service_state
 
 log = logging.getLogger("conduct_guard.tray")
 
 COLOURS = {"running": (26, 127, 55), "paused": (212, 160, 23), "error": (207, 34, 46), "starting": (110, 119, 129)}
-PAUSE_CHOICES = ((15, "Pause for 15 minutes"), (60, "Pause for 1 hour"))
+_PAUSE_LABELS = {15: "Pause for 15 minutes", 60: "Pause for 1 hour"}
+PAUSE_CHOICES = tuple((minutes, _PAUSE_LABELS[minutes]) for minutes in PAUSE_MINUTES)
 
 __all__ = ["TrayController", "icon_image", "run_tray", "main", "setup_logging", "log_dir"]
 
@@ -192,8 +194,7 @@ class TrayController:
         try:
             if self.app is None:
                 self.app = self.app_factory()
-                self.app.config["CG_LOG_FILE"] = str(self.log_file) if self.log_file else None
-                self.app.config.setdefault("CG_STARTED_AT", time.time())
+                service_state(self.app).log_file = str(self.log_file) if self.log_file else None
         except Exception as exc:  # noqa: BLE001 - every failure must become a visible state
             self.error = _explain(exc, self.port)
             log.error("service did not start: %s", self.error)
@@ -224,22 +225,27 @@ class TrayController:
         self.refresh()
 
     @property
+    def service(self) -> ServiceState | None:
+        """The service's state (pause, pack, counters); None until the app exists."""
+        return service_state(self.app) if self.app is not None else None
+
+    @property
     def state(self) -> str:
         if self.error:
             return "error"
         if self.app is None or self.server is None:
             return "starting"
-        from .status import is_paused
-
-        return "paused" if is_paused(self.app) else "running"
+        return "paused" if self.service.is_paused() else "running"
 
     def status_line(self) -> str:
         st = self.state
         if st == "error":
             return "Conduct Guard: not working (see below)"
         if st == "paused":
-            until = self.app.config.get("CG_PAUSED_UNTIL")
-            return "Conduct Guard: paused until " + time.strftime("%H:%M", time.localtime(until))
+            until = self.service.paused_until()
+            if until is not None:
+                return "Conduct Guard: paused until " + time.strftime("%H:%M", time.localtime(until))
+            st = "running"  # the pause ran out just now
         if st == "running":
             return f"Conduct Guard: checking (pack {self.current_pack()})"
         return "Conduct Guard: starting"
@@ -247,41 +253,29 @@ class TrayController:
     # ---------------------------------------------------------------- actions
 
     def pause_allowed(self) -> bool:
-        if self.app is None:
-            return False
-        from .status import pause_allowed
-
-        return pause_allowed(self.app)
+        return self.app is not None and self.service.pause_allowed()
 
     def pause(self, minutes: int) -> None:
-        from .status import pause
-
         if self.app is None:
             return
         try:
-            pause(self.app, minutes)
+            self.service.pause(minutes)
             log.info("paused for %d minutes from the tray", minutes)
         except PermissionError as exc:
             log.warning("%s", exc)
         self.refresh()
 
     def resume(self) -> None:
-        from .status import resume
-
         if self.app is not None:
-            resume(self.app)
+            self.service.resume()
             log.info("resumed from the tray")
         self.refresh()
 
     def packs(self) -> list[str]:
-        checker = self.app.extensions.get("conduct_guard") if self.app is not None else None
-        return sorted(getattr(checker, "packs", {}) or {})
+        return sorted(self.service.checker.packs) if self.app is not None else []
 
     def current_pack(self) -> str | None:
-        if self.app is None:
-            return None
-        checker = self.app.extensions.get("conduct_guard")
-        return getattr(checker, "default_pack", None) or self.app.config.get("CG_PACK")
+        return self.service.pack if self.app is not None else None
 
     def pack_locked(self) -> bool:
         return self.app is not None and "pack" in (self.app.config.get("CG_LOCKED") or {})
@@ -289,9 +283,7 @@ class TrayController:
     def set_pack(self, pack_id: str) -> None:
         if self.app is None or self.pack_locked() or pack_id not in self.packs():
             return
-        checker = self.app.extensions.get("conduct_guard")
-        checker.default_pack = pack_id
-        self.app.config["CG_PACK"] = pack_id
+        self.service.set_pack(pack_id)
         self._save_user_setting("pack", pack_id)
         log.info("policy pack set to %s from the tray", pack_id)
         self.refresh()
@@ -346,9 +338,8 @@ class TrayController:
                 pass
             if self.thread is not None and self.thread is not threading.current_thread():
                 self.thread.join(5)
-        stats = self.app.extensions.get("conduct_guard.stats") if self.app is not None else None
-        if stats is not None and hasattr(stats, "flush"):
-            stats.flush()
+        if self.app is not None:
+            self.service.stats.flush()
 
     def quit(self) -> None:
         log.info("quit from the tray")
