@@ -176,7 +176,7 @@ def edit_meta(directory, **changes):
 
 def test_shipped_model_loads_and_checksum_matches():
     info = ModelInfo.load(default_model_dir(), verify_checksum=True)
-    assert info.labels and info.sha256 and info.model_path.stat().st_size < 40 * 1024 * 1024
+    assert info.labels and info.sha256 and info.model_path.stat().st_size < 50 * 1024 * 1024  # issue 20's budget
 
 
 @pytest.mark.parametrize("changes, words", [

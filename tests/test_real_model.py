@@ -11,9 +11,8 @@ from conduct_guard.app import create_app
 
 CLEAR_CASES = {
     "official_information": [
-        pytest.param("Attaching the draft summary for the cabinet meeting before it is approved, please keep it quiet.",
-                     marks=pytest.mark.xfail(strict=True, reason="model 0.4.0 misses a document leak asked to be kept "
-                                             "quiet (official_information 0.21; 0.3.0: 0.86): a known regression")),
+        # 0.4.0 missed this one (official_information 0.21); 0.5.0 flags it
+        "Attaching the draft summary for the cabinet meeting before it is approved, please keep it quiet.",
         "The transfer orders of six deputy commissioners are signed but not yet notified, list attached before it goes public.",
     ],
     "political_opinion": [
