@@ -129,14 +129,23 @@ def autostart_status(machine, platform, method, root, home, as_json):
               help="The extension folder (default: extension/ of this checkout or install).")
 @click.option("--new-key", is_flag=True, help="Create the key file when it does not exist.")
 @click.option("--force", is_flag=True, help="Write into a non-empty --out folder.")
-def itkit(out, key, update_url, policy, extension_dir, new_key, force):
+@click.option("--python-windows", default=None,
+              help="Absolute path of pythonw.exe on the officers' Windows machines (autostart). "
+                   "Default: C:\\Program Files\\Python312\\pythonw.exe.")
+@click.option("--python-macos", default=None,
+              help="Absolute path of python3 on the officers' Macs (autostart). Default: /usr/local/bin/python3.")
+@click.option("--python-linux", default=None,
+              help="Absolute path of python3 on the officers' Linux machines (autostart). Default: /usr/bin/python3.")
+def itkit(out, key, update_url, policy, extension_dir, new_key, force, python_windows, python_macos, python_linux):
     """Write the IT deployment kit: signed CRX, zips, update manifests, browser policies, machine policy, docs."""
     from . import itkit as k
     from .machine_policy import MachinePolicyError
 
     try:
         report = k.build_kit(out=out, key_path=key, update_url=update_url, policy_path=policy,
-                             extension_dir=extension_dir, create_key=new_key, force=force)
+                             extension_dir=extension_dir, create_key=new_key, force=force,
+                             tray_python={"windows": python_windows, "macos": python_macos,
+                                          "linux": python_linux})
     except (k.KitError, MachinePolicyError) as ex:
         raise click.ClickException(str(ex)) from None
     click.echo(f"IT kit written to {out}")

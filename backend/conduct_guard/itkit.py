@@ -252,15 +252,45 @@ def zip_extension(ext_dir: Path, manifest: Mapping[str, Any]) -> bytes:
     return buf.getvalue()
 
 
+EXTENSION_DATA_DIR = ("share", "conduct-guard", "extension")
+
+
+def extension_dir_candidates() -> list[Path]:
+    """Where the extension folder may be: this checkout first, then the installed data files.
+
+    ``pip install .`` puts the extension (setup.cfg ``[options.data_files]``, listed by
+    ``scripts/extension_data_files.py``) under ``PREFIX/share/conduct-guard/extension``: PREFIX is
+    the folder this package was installed into (``sys.prefix`` for a venv or system install, the
+    ``--target`` folder), then ``sys.prefix``, ``sys.base_prefix`` and the ``--user`` base.
+    """
+    import site
+    import sys
+
+    here = Path(__file__).resolve()
+    # the prefix this very package was installed into comes first, so that the extension found
+    # is the one installed with the code that runs (not another install's on sys.prefix)
+    prefixes = [here.parents[1]]  # pip install --target DIR: DIR/conduct_guard, DIR/share
+    if len(here.parents) > 4:
+        prefixes.append(here.parents[4])  # PREFIX/lib/pythonX.Y/site-packages/conduct_guard (= sys.prefix)
+    prefixes += [Path(sys.prefix), Path(sys.base_prefix)]
+    user_base = getattr(site, "USER_BASE", None)
+    if user_base:
+        prefixes.append(Path(user_base))  # pip install --user
+    out = [here.parents[2] / "extension"]  # source checkout
+    for p in prefixes:
+        c = p.joinpath(*EXTENSION_DATA_DIR)
+        if c not in out:
+            out.append(c)
+    return out
+
+
 def find_extension_dir(given: Path | None = None) -> Path:
-    candidates = [given] if given else [
-        Path(__file__).resolve().parents[2] / "extension",  # source checkout
-        Path(__file__).resolve().parent / "extension",  # installed with the package (if shipped)
-    ]
+    candidates = [Path(given)] if given else extension_dir_candidates()
     for c in candidates:
-        if c and (Path(c) / "manifest.json").is_file():
-            return Path(c)
-    raise KitError("extension folder with manifest.json not found (pass --extension-dir)")
+        if (c / "manifest.json").is_file():
+            return c
+    where = ", ".join(str(c) for c in candidates)
+    raise KitError(f"extension folder with manifest.json not found (looked in {where}; pass --extension-dir)")
 
 
 # --------------------------------------------------------------------------- policy files
@@ -393,6 +423,31 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
+# where the officers' Python is (the interpreter that has conduct-guard[tray] installed);
+# `--python-windows/--python-macos/--python-linux` override these
+DEFAULT_TRAY_PYTHON = {
+    "windows": r"C:\Program Files\Python312\pythonw.exe",  # python.org installer, all users
+    "macos": "/usr/local/bin/python3",  # python.org installer's link
+    "linux": "/usr/bin/python3",  # the distribution's Python
+}
+
+
+def tray_commands(tray_python: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """The autostart command per OS: ``<absolute python> -m conduct_guard.tray``, as
+    :func:`conduct_guard.autostart.default_command` gives on the machine itself."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    paths = dict(DEFAULT_TRAY_PYTHON)
+    paths.update({k: v for k, v in (tray_python or {}).items() if v})
+    out = {}
+    for os_name, exe in paths.items():
+        pure = PureWindowsPath(exe) if os_name == "windows" else PurePosixPath(exe)
+        if not pure.is_absolute():
+            raise KitError(f"--python-{os_name} {exe!r}: must be an absolute path (autostart runs without a PATH search)")
+        out[os_name] = [exe, "-m", "conduct_guard.tray"]
+    return out
+
+
 def _check_update_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
@@ -409,9 +464,11 @@ def build_kit(
     create_key: bool = False,
     force: bool = False,
     org: str = "Conduct Guard",
+    tray_python: Mapping[str, str] | None = None,
 ) -> dict:
     out = Path(out)
     base_url = _check_update_url(update_url)
+    tray_commands(tray_python)  # refuse a relative interpreter before writing anything
     if out.exists() and any(out.iterdir()) and not force:
         raise KitError(f"{out}: folder is not empty (pass --force to write into it)")
     ext_dir = find_extension_dir(extension_dir)
@@ -493,11 +550,12 @@ def build_kit(
 
     from . import autostart
 
-    files["service/autostart/conduct-guard-autostart.reg"] = autostart.reg_file(
-        autostart.default_command("win32"), machine=True)
-    files["service/autostart/org.conductguard.tray.plist"] = autostart.launch_agent_plist(
-        ["/usr/local/bin/conduct-guard", "tray"])
-    files["service/autostart/conduct-guard.desktop"] = autostart.desktop_entry(["conduct-guard", "tray"])
+    # the same command `conduct-guard autostart enable --machine` writes on the machine itself
+    # (an absolute interpreter running the tray module), with the officers' interpreter paths
+    tray = tray_commands(tray_python)
+    files["service/autostart/conduct-guard-autostart.reg"] = autostart.reg_file(tray["windows"], machine=True)
+    files["service/autostart/org.conductguard.tray.plist"] = autostart.launch_agent_plist(tray["macos"])
+    files["service/autostart/conduct-guard.desktop"] = autostart.desktop_entry(tray["linux"])
 
     info = {
         "version": version,
@@ -511,8 +569,9 @@ def build_kit(
         "settings": settings,
         "managed": managed,
         "warnings": warnings,
+        "autostart": {k: v for k, v in tray.items()},
     }
-    files["README-IT.md"] = _readme(info)
+    files["README-IT.md"] = _readme(info, service_policy)
 
     out.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
@@ -522,17 +581,78 @@ def build_kit(
     return info
 
 
-def _readme(info: dict) -> str:
-    docs = Path(__file__).resolve().parents[2] / "docs" / "IT.md"
+IT_DOC_DATA_DIR = ("share", "conduct-guard", "docs")
+
+
+def find_it_doc() -> Path | None:
+    """docs/IT.md: from this checkout, or as installed (setup.cfg data_files)."""
+    for ext in extension_dir_candidates():
+        # each extension candidate PREFIX/share/conduct-guard/extension has its docs beside it;
+        # the checkout's extension/ has docs/ beside it
+        doc = ext.parent / "docs" / "IT.md"
+        if doc.is_file():
+            return doc
+    return None
+
+
+# docs/IT.md's examples -> this kit's values
+def _fill_in(body: str, info: dict) -> str:
+    example_url = "https://software.example.gov.pk/conduct-guard/"
+    for old, new in (
+        ("`ID;https://.../update.xml`", f"`{info['chrome_id']};{info['update_xml']}`"),
+        (example_url, info["update_url"]),
+        ("extensions.<id>", f"extensions.{info['chrome_id']}"),
+        ("extensions\\<id>\\policy", f"extensions\\{info['chrome_id']}\\policy"),
+        ("conduct-guard-VERSION", f"conduct-guard-{info['version']}"),
+    ):
+        body = body.replace(old, new)
+    return body
+
+
+def _readme(info: dict, service_policy: Mapping[str, Any]) -> str:
+    """README-IT.md: this kit's ids, URLs, settings and autostart commands, then docs/IT.md filled in."""
+    ids = info["chrome_id"]
+    rows = "\n".join(
+        f"| `{k}` | `{json.dumps(v, ensure_ascii=False)}` |" for k, v in sorted(service_policy.items())
+    )
+    managed_rows = "\n".join(
+        f"| `{k}` | `{json.dumps(v, ensure_ascii=False)}` |" for k, v in sorted(info["managed"].items())
+    )
+    none_row = "| (none) | the schema's defaults apply, and the officer may change them |"
+    rows = rows or none_row
+    managed_rows = managed_rows or none_row
+    auto = info["autostart"]
     head = (
         "# Conduct Guard IT kit\n\n"
-        f"- Version: {info['version']}\n"
-        f"- Chrome/Edge extension id (from your key): `{info['chrome_id']}`\n"
-        f"- Firefox extension id: `{info['firefox_id']}`\n"
-        f"- Host the files of `host/` at: {info['update_url']}\n"
-        f"- Chrome/Edge update manifest: {info['update_xml']}\n"
-        f"- Managed settings: `managed_settings.json` (browser) and `service/policy.json` (service), "
-        "both from the same policy.\n\n"
+        "This kit was built for your organisation; the values below are the ones in its files.\n\n"
+        "## This kit\n\n"
+        "| | |\n| --- | --- |\n"
+        f"| Version | {info['version']} |\n"
+        f"| Chrome/Edge extension id (from your key) | `{ids}` |\n"
+        f"| Firefox extension id | `{info['firefox_id']}` |\n"
+        f"| Host the files of `host/` at | {info['update_url']} |\n"
+        f"| Chrome/Edge update manifest | {info['update_xml']} |\n"
+        f"| Chrome/Edge package | {info['crx']} |\n"
+        f"| Firefox package | {info['xpi']} |\n"
+        f"| ExtensionInstallForcelist entry | `{ids};{info['update_xml']}` |\n\n"
+        "## Your policy (locked on every machine)\n\n"
+        "`service/policy.json`, the machine policy for the local service:\n\n"
+        "| setting | value |\n| --- | --- |\n" + rows + "\n\n"
+        "`managed_settings.json`, the extension's share of it (in every browser policy file):\n\n"
+        "| setting | value |\n| --- | --- |\n" + managed_rows + "\n\n"
+        "## Autostart in this kit\n\n"
+        "The tray needs the `[tray]` extra: `python -m pip install \"conduct-guard[tray]\"` (or "
+        "`python -m pip install \".[tray]\"` from the sources). The autostart files run this interpreter "
+        "(rebuild with `--python-windows/--python-macos/--python-linux` if yours is elsewhere):\n\n"
+        f"- Windows (`service/autostart/conduct-guard-autostart.reg`): `{' '.join(auto['windows'])}`\n"
+        f"- macOS (`service/autostart/org.conductguard.tray.plist`): `{' '.join(auto['macos'])}`\n"
+        f"- Linux (`service/autostart/conduct-guard.desktop`): `{' '.join(auto['linux'])}`\n\n"
     )
-    body = docs.read_text(encoding="utf-8") if docs.exists() else "See docs/IT.md in the Conduct Guard sources.\n"
-    return head + body
+    for w in info.get("warnings", []):
+        head += f"**Warning:** {w}\n\n"
+    doc = find_it_doc()
+    if doc is None:
+        raise KitError("docs/IT.md not found (neither in this checkout nor installed under share/conduct-guard/docs)")
+    body = doc.read_text(encoding="utf-8")
+    body = body.replace("# Deploying Conduct Guard (for IT departments)", "# Deploying Conduct Guard", 1)
+    return head + _fill_in(body, info)
