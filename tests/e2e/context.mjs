@@ -21,6 +21,18 @@ export async function today() {
   return (await r.json()).today;
 }
 
+/** Poll the service's counters until `pred(today)` holds. */
+export async function waitToday(pred, what, timeout = 8000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await today();
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`service counters never showed ${what}: ${JSON.stringify(last && last.events)}`);
+}
+
 /** Send a message to the worker from an extension page (Chromium only), as the popup does. */
 export function askWorker(message) {
   return ctx.browser.inExtension((m) => chrome.runtime.sendMessage(m), message);

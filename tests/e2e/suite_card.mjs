@@ -1,7 +1,7 @@
 // The finding card: where it goes (never over the text or the post button), and its actions.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { BROWSER, ctx, open, today } from './context.mjs';
+import { BROWSER, ctx, open, today, waitToday } from './context.mjs';
 import {
   SHOTS, VIOLATING, waitState, waitExists, waitGone, exists, posts, typeInto, assertPanelClear, stateOf, giveReason,
   textOf,
@@ -22,18 +22,6 @@ async function flaggedWithCard(url, box) {
 
 const cardCount = (page) => page.evaluate(`(() => { for (const h of document.querySelectorAll('[data-cg-ui]'))
   if (h.shadowRoot && h.shadowRoot.querySelector('.panel')) return h.shadowRoot.querySelectorAll('.card').length; return 0; })()`);
-
-/** Poll the service's counters until `pred(today)` holds. */
-async function waitToday(pred, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await today();
-    if (pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`service counters never showed ${what}: ${JSON.stringify(last && last.events)}`);
-}
 
 test('card placement: below the box and the Post button on x.com and linkedin.com', async () => {
   let page = await flaggedWithCard('https://x.com/', X_BOX);

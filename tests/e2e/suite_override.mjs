@@ -4,7 +4,7 @@
 // Every dismissal is counted by the service (POST /v1/events: categories, never the text).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { BROWSER, ctx, today } from './context.mjs';
+import { BROWSER, ctx, today, waitToday } from './context.mjs';
 import { launch, canUsePolicy } from './browsers.mjs';
 import {
   SHOTS, VIOLATING, waitState, waitExists, waitGone, exists, posts, typeInto, stateOf, giveReason,
@@ -34,18 +34,6 @@ async function blockedWithCard(browser, url, box) {
   await page.click('.badge');
   await waitExists(page, '.card.block[data-cg-finding]');
   return page;
-}
-
-/** Poll the service's counters until `pred(today)` holds. */
-async function waitToday(pred, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await today();
-    if (pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`service counters never showed ${what}: ${JSON.stringify(last && last.events)}`);
 }
 
 const dismissDisabled = (page) => page.evaluate(`(() => { for (const h of document.querySelectorAll('[data-cg-reason-dialog]'))
