@@ -42,6 +42,8 @@ SETTING_KEYS = {
     "thresholds": "CG_THRESHOLDS",
     "log_retention_days": "CG_LOG_RETENTION_DAYS",
     "extension_ids": "CG_EXTENSION_IDS",
+    # the extension's language; the service's status page and tray menu follow it too (issue 23)
+    "ui_language": "CG_UI_LANGUAGE",
 }
 
 # environment variable → (Flask config key, parser)

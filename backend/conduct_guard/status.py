@@ -1,6 +1,10 @@
 """Status page and counters: ``GET /status`` (HTML), ``GET /v1/status`` (JSON),
 ``POST /v1/events`` (extension events, counts only) and ``POST /v1/pause``.
 
+The HTML page is in the officer's language (issue 23; words in service_strings.py): ``?lang=xx``,
+else the browser's Accept-Language, else the configured ``ui_language``, else English; Urdu pages
+are right to left, and counts use Bengali / Gujarati digits for bn / gu. The JSON stays English.
+
 Nothing served or stored here contains the text of a post.
 
 What it shows comes from what ``create_app`` really sets: the app's
@@ -12,8 +16,10 @@ file that locks it). The loopback-Host and Origin guards are the app's (api.regi
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +27,16 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
 from . import __version__
-from .categories import CATEGORIES, PLAIN_NAMES
+from .categories import CATEGORIES
 from .config import SETTING_KEYS
+from .service_strings import LANGS, NATIVE_NAMES, direction, lang_from_accept_language, number, pick_lang, t
 from .machine_policy import default_policy_path, setting_defaults
 from .state import PAUSE_MINUTES, service_state
 from .stats import EVENT_KINDS
 
 bp = Blueprint("conduct_guard_status", __name__)
 
-__all__ = ["bp", "status_dict", "effective_settings", "render_status_html"]
+__all__ = ["bp", "status_dict", "effective_settings", "render_status_html", "choose_lang"]
 
 
 # --------------------------------------------------------------------------- what the page shows
@@ -157,75 +164,135 @@ th{background:#f6f8fa}.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:.1rem .6rem;border-radius:1rem;color:#fff;font-weight:600}
 .running{background:#1a7f37}.paused{background:#9a6700}
 .muted{color:#57606a}code{font-size:.92em}
+[dir=rtl] td,[dir=rtl] th{text-align:right}[dir=rtl] .num{text-align:left}
+code{unicode-bidi:isolate;direction:ltr}
 """
 
 
-def _e(v: Any) -> str:
+def _e(v: Any, lang: str = "en") -> str:
     if isinstance(v, (list, dict)):
         v = json.dumps(v, ensure_ascii=False)
     elif isinstance(v, bool):
-        v = "yes" if v else "no"
+        v = t(lang, "yes" if v else "no")
     elif v is None:
         v = "—"
     return html.escape(str(v))
 
 
-def render_status_html(s: dict) -> str:
+_ORG_TERMS = re.compile(r"^(\d+) term\(s\)$")
+_NOT_PRESENT = " (not present)"
+
+
+def _setting_html(key: str, value: Any, lang: str) -> str:
+    """A setting's value on the page: the organisation terms' count in the page's language."""
+    m = _ORG_TERMS.match(value) if key == "org_terms" and isinstance(value, str) else None
+    if m:
+        return html.escape(t(lang, "org_terms", count=int(m.group(1))))
+    return _e(value, lang)
+
+
+def _until_html(iso: str | None, lang: str) -> str:
+    """The end of a pause as the local time (HH:MM) in the page's digits, the full time in
+    ``<time datetime>``."""
+    try:
+        shown = _dt.datetime.fromisoformat(str(iso)).strftime("%H:%M")
+    except ValueError:
+        shown = str(iso)
+    return f'<time datetime="{_e(iso)}">{html.escape(number(shown, lang))}</time>'
+
+
+def choose_lang(app: Flask, query: str | None, accept_language: str | None) -> str:
+    """The page's language: ``?lang=xx``, else the browser's Accept-Language, else the configured
+    ``ui_language`` (the officer's file or IT's policy), else English. Unknown values are skipped."""
+    return pick_lang([query, lang_from_accept_language(accept_language), app.config.get("CG_UI_LANGUAGE")])
+
+
+def render_status_html(s: dict, lang: str = "en") -> str:
+    if lang not in LANGS:
+        lang = "en"
+
+    def tr(key: str, **values: Any) -> str:
+        return html.escape(t(lang, key, **values))
+
+    def n(value: Any) -> str:
+        return html.escape(number(value, lang))
+
     svc, model, today = s["service"], s["model"], s["today"]
     rows_locked = "".join(
-        f"<tr><td><code>{_e(k)}</code></td><td>{_e(v['value'])}</td><td><code>{_e(v['source'])}</code></td></tr>"
+        f"<tr><td><code>{_e(k)}</code></td><td>{_setting_html(k, v['value'], lang)}</td>"
+        f"<td><code>{_e(v['source'])}</code></td></tr>"
         for k, v in s["locked"].items()
-    ) or '<tr><td colspan="3" class="muted">No setting is locked by a machine policy.</td></tr>'
+    ) or f'<tr><td colspan="3" class="muted">{tr("no_locked")}</td></tr>'
     rows_settings = "".join(
-        f"<tr><td><code>{_e(k)}</code></td><td>{_e(v)}</td><td>{'locked' if k in s['locked'] else 'user / default'}</td></tr>"
+        f"<tr><td><code>{_e(k)}</code></td><td>{_setting_html(k, v, lang)}</td>"
+        f"<td>{tr('source_locked') if k in s['locked'] else tr('source_user')}</td></tr>"
         for k, v in s["settings"].items()
     )
     cat_rows = "".join(
         "<tr><td>{}</td><td class=num>{}</td>{}</tr>".format(
-            _e(PLAIN_NAMES.get(c, c)),
-            today["flagged"].get(c, 0),
-            "".join(f"<td class=num>{today['by_category'][c][k]}</td>" for k in EVENT_KINDS),
+            tr(f"cat_{c}"),
+            n(today["flagged"].get(c, 0)),
+            "".join(f"<td class=num>{n(today['by_category'][c][k])}</td>" for k in EVENT_KINDS),
         )
         for c in CATEGORIES
     )
-    paused = f" until {_e(svc['paused_until'])}" if svc["paused"] else ""
+    cat_heads = "".join(f"<th class=num>{tr('col_' + k)}</th>" for k in EVENT_KINDS)
+    version = html.escape(str(svc["version"]))
+    if svc["paused"]:
+        # the translation is escaped, then the pieces (already HTML) go into its placeholders
+        intro = html.escape(t(lang, "intro_paused", version="{version}", until="{until}"))
+        intro = intro.replace("{version}", version).replace("{until}", _until_html(svc["paused_until"], lang))
+    else:
+        intro = html.escape(t(lang, "intro_running", version="{version}")).replace("{version}", version)
+    policy = str(s["machine_policy"])
+    policy_html = (f"<code>{_e(policy[:-len(_NOT_PRESENT)])}</code> {tr('not_present')}"
+                   if policy.endswith(_NOT_PRESENT) else f"<code>{_e(policy)}</code>")
+    langs = " · ".join(
+        f'<a href="?lang={code}" lang="{code}" dir="{direction(code)}"'
+        f'{" aria-current=true" if code == lang else ""}>{html.escape(NATIVE_NAMES[code])}</a>'
+        for code in LANGS)
     model_line = f"{_e(model['name'])} {_e(model['version'])}"
+    v = today["verdicts"]
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="15">
+<html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="15">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Conduct Guard status</title><style>{_CSS}</style></head>
+<title>{tr('page_title')}</title><style>{_CSS}</style></head>
 <body>
-<h1>Conduct Guard <span class="badge {_e(svc['status'])}" id="state">{_e(svc['status'])}</span></h1>
-<p class="muted">Service {_e(svc['version'])}{paused}. This page shows counts only; it never shows the text of any post.</p>
-<h2>Service and model</h2>
+<h1>Conduct Guard <span class="badge {_e(svc['status'])}" id="state">{tr('state_' + svc['status'])}</span></h1>
+<p class="muted">{intro} {tr('counts_only')}</p>
+<p class="muted" id="languages">{tr('language')}: {langs}</p>
+<h2>{tr('h_service')}</h2>
 <table>
-<tr><th>Model</th><td id="model">{model_line}</td></tr>
-<tr><th>Policy pack</th><td id="pack"><code>{_e(s['pack'])}</code></td></tr>
-<tr><th>Pausing</th><td>{'allowed' if svc['pause_allowed'] else 'turned off by IT'}</td></tr>
-<tr><th>Machine policy</th><td><code>{_e(s['machine_policy'])}</code></td></tr>
-<tr><th>Log file</th><td><code>{_e(svc['log_file'])}</code></td></tr>
+<tr><th>{tr('model')}</th><td id="model" dir="ltr">{model_line}</td></tr>
+<tr><th>{tr('pack')}</th><td id="pack"><code>{_e(s['pack'])}</code></td></tr>
+<tr><th>{tr('pausing')}</th><td>{tr('pause_allowed') if svc['pause_allowed'] else tr('pause_off')}</td></tr>
+<tr><th>{tr('machine_policy')}</th><td>{policy_html}</td></tr>
+<tr><th>{tr('log_file')}</th><td><code>{_e(svc['log_file'])}</code></td></tr>
 </table>
-<h2>Locked settings</h2>
-<table id="locked"><tr><th>Setting</th><th>Value</th><th>Set by</th></tr>{rows_locked}</table>
-<h2>Today ({_e(today['date'])})</h2>
+<h2>{tr('h_locked')}</h2>
+<table id="locked"><tr><th>{tr('col_setting')}</th><th>{tr('col_value')}</th><th>{tr('col_set_by')}</th></tr>{rows_locked}</table>
+<h2>{tr('h_today', date=number(today['date'], lang))}</h2>
 <table id="today">
-<tr><th>Checks</th><td class=num>{today['checks']}</td><th>Warnings shown</th><td class=num>{today['warnings']}</td></tr>
-<tr><th>Edited after a warning</th><td class=num>{today['edits']}</td><th>Posted anyway (overrides)</th><td class=num>{today['overrides']}</td></tr>
-<tr><th>Marked "not a problem"</th><td class=num>{today['not_a_problem']}</td><th>Verdicts ok / warn / block</th><td class=num>{today['verdicts']['ok']} / {today['verdicts']['warn']} / {today['verdicts']['block']}</td></tr>
-<tr><th>Ignored for a post</th><td class=num>{today['ignored']}</td><th>Boxes taken out of checking</th><td class=num>{today['opted_out']}</td></tr>
+<tr><th>{tr('checks')}</th><td class=num>{n(today['checks'])}</td><th>{tr('warnings')}</th><td class=num>{n(today['warnings'])}</td></tr>
+<tr><th>{tr('edits')}</th><td class=num>{n(today['edits'])}</td><th>{tr('overrides')}</th><td class=num>{n(today['overrides'])}</td></tr>
+<tr><th>{tr('not_a_problem')}</th><td class=num>{n(today['not_a_problem'])}</td><th>{tr('verdicts')}</th><td class=num>{n(v['ok'])} / {n(v['warn'])} / {n(v['block'])}</td></tr>
+<tr><th>{tr('ignored')}</th><td class=num>{n(today['ignored'])}</td><th>{tr('opted_out')}</th><td class=num>{n(today['opted_out'])}</td></tr>
 </table>
-<h2>By category (today)</h2>
-<table id="categories"><tr><th>Category</th><th class=num>flagged</th><th class=num>warnings</th><th class=num>edited</th><th class=num>overrides</th><th class=num>not a problem</th><th class=num>ignored</th><th class=num>boxes unchecked</th></tr>{cat_rows}</table>
-<h2>All settings</h2>
-<table id="settings"><tr><th>Setting</th><th>Value</th><th>Source</th></tr>{rows_settings}</table>
+<h2>{tr('h_categories')}</h2>
+<table id="categories"><tr><th>{tr('col_category')}</th><th class=num>{tr('col_flagged')}</th>{cat_heads}</tr>{cat_rows}</table>
+<h2>{tr('h_settings')}</h2>
+<table id="settings"><tr><th>{tr('col_setting')}</th><th>{tr('col_value')}</th><th>{tr('col_source')}</th></tr>{rows_settings}</table>
 </body></html>
 """
 
 
 @bp.get("/status")
 def status_html():
-    body = render_status_html(status_dict(current_app))
+    lang = choose_lang(current_app, request.args.get("lang"), request.headers.get("Accept-Language"))
+    body = render_status_html(status_dict(current_app), lang)
     resp = Response(body, mimetype="text/html")
+    resp.headers["Content-Language"] = lang
+    resp.headers["Vary"] = "Accept-Language"
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     resp.headers["X-Frame-Options"] = "DENY"

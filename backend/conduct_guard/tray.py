@@ -8,7 +8,9 @@ must own the main thread on macOS). The icon shows the state:
   says what is wrong and where the log is.
 
 Menu: the state line, Pause 15 minutes / Pause 1 hour / Resume (unless IT turned pausing off),
-Policy pack (unless IT locked it), Open status page, Open log folder, Quit.
+Policy pack (unless IT locked it), Open status page, Open log folder, Quit. Its words are in the
+configured ``ui_language``, else the system locale's language where it is en, ur, hi, bn or gu,
+else English (menu_labels, tray_language; the words are in service_strings.py).
 
 The log (rotating, under the user log folder) records states and errors, never any post text.
 """
@@ -28,15 +30,51 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .config import DEFAULT_HOST, DEFAULT_PORT
+from .service_strings import BASE_LANG, normalize_lang, system_lang, t
+from .service_strings import number as _number
 from .state import PAUSE_MINUTES, ServiceState, service_state
 
 log = logging.getLogger("conduct_guard.tray")
 
 COLOURS = {"running": (26, 127, 55), "paused": (212, 160, 23), "error": (207, 34, 46), "starting": (110, 119, 129)}
-_PAUSE_LABELS = {15: "Pause for 15 minutes", 60: "Pause for 1 hour"}
-PAUSE_CHOICES = tuple((minutes, _PAUSE_LABELS[minutes]) for minutes in PAUSE_MINUTES)
 
-__all__ = ["TrayController", "icon_image", "run_tray", "main", "setup_logging", "log_dir"]
+
+def pause_label(minutes: int, lang: str = BASE_LANG) -> str:
+    return t(lang, "pause_hour") if minutes == 60 else t(lang, "pause_minutes", count=minutes)
+
+
+def pause_choices(lang: str = BASE_LANG) -> tuple[tuple[int, str], ...]:
+    """(minutes, menu label) for each pause the service allows, in ``lang``."""
+    return tuple((minutes, pause_label(minutes, lang)) for minutes in PAUSE_MINUTES)
+
+
+PAUSE_CHOICES = pause_choices()
+
+# the menu's fixed labels (menu_labels); the state line and the error lines come with the state
+MENU_KEYS = ("resume", "pack", "no_packs", "open_status", "open_logs", "quit", "retry", "log_none",
+             "notify_title")
+
+
+def menu_labels(lang: str = BASE_LANG) -> dict[str, str]:
+    """The tray menu's fixed labels in ``lang`` (English where it is not one of the five), with
+    ``pause_<minutes>`` for each pause choice. The menu is built from these; no display needed."""
+    labels = {key: t(lang, key) for key in MENU_KEYS}
+    labels.update({f"pause_{minutes}": label for minutes, label in pause_choices(lang)})
+    return labels
+
+
+def tray_language(configured: Any = None, getlocale=None) -> str:
+    """The tray's language: the configured ``ui_language`` (officer's file or IT's policy), else the
+    system locale's language where it is one of the five, else English."""
+    lang = normalize_lang(configured)
+    if lang:
+        return lang
+    lang = system_lang(getlocale) if getlocale is not None else system_lang()
+    return lang or BASE_LANG
+
+
+__all__ = ["TrayController", "icon_image", "run_tray", "main", "setup_logging", "log_dir", "menu_labels",
+           "tray_language", "pause_choices"]
 
 
 # --------------------------------------------------------------------------- logging
@@ -127,20 +165,20 @@ def _default_server_factory(app, host, port):
     return make_server(app, host, port)
 
 
-def _explain(exc: BaseException, port: int) -> str:
-    """One sentence an officer (or the helpdesk) understands."""
+def _explain(exc: BaseException, port: int, lang: str = BASE_LANG) -> str:
+    """One sentence an officer (or the helpdesk) understands, in ``lang`` (the technical detail
+    stays as the error gave it)."""
     if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1), 10048):
-        return (f"Port {port} is already in use by another program (perhaps another copy of Conduct Guard). "
-                "Close it, then choose Retry.")
+        return t(lang, "err_port_in_use", port=port)
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, 10013):
-        return f"Conduct Guard is not allowed to listen on port {port}."
+        return t(lang, "err_port_denied", port=port)
     text = str(exc) or exc.__class__.__name__
     low = text.lower()
     if "model" in low or ".onnx" in low or "tokenizer" in low or "sha256" in low:
-        return f"The checking model is missing or damaged: {text}. Reinstall Conduct Guard."
+        return t(lang, "err_model", detail=text)
     if "policy" in low:
-        return f"The machine policy set by IT is not valid: {text}"
-    return f"The checking service could not start: {text}"
+        return t(lang, "err_policy", detail=text)
+    return t(lang, "err_start", detail=text)
 
 
 def _port_free(host: str, port: int) -> None:
@@ -166,8 +204,12 @@ class TrayController:
         url_opener: Callable[[str], Any] = webbrowser.open,
         folder_opener: Callable[[Path], Any] = _open_folder,
         log_file: Path | None = None,
+        lang: str | None = None,
     ):
         self.host, self.port = host, int(port or DEFAULT_PORT)
+        self._lang = normalize_lang(lang)  # None: the configured ui_language, else the system's
+        self._configured_lang: str | None = None
+        self._configured_read = False
         self.app_factory, self.server_factory = app_factory, server_factory
         self.url_opener, self.folder_opener = url_opener, folder_opener
         self.log_file = log_file
@@ -188,35 +230,57 @@ class TrayController:
         try:
             _port_free(self.host, self.port)  # fail fast, before seconds of model loading
         except OSError as exc:
-            self.error = _explain(exc, self.port)
-            log.error("service did not start: %s", self.error)
-            return False
+            return self._failed(exc)
         try:
             if self.app is None:
                 self.app = self.app_factory()
                 service_state(self.app).log_file = str(self.log_file) if self.log_file else None
         except Exception as exc:  # noqa: BLE001 - every failure must become a visible state
-            self.error = _explain(exc, self.port)
-            log.error("service did not start: %s", self.error)
-            return False
+            return self._failed(exc)
         try:
             self.server = self.server_factory(self.app, self.host, self.port)
         except Exception as exc:  # noqa: BLE001
-            self.error = _explain(exc, self.port)
-            log.error("service did not start: %s", self.error)
-            return False
+            return self._failed(exc)
         self.thread = threading.Thread(target=self._serve, name="conduct-guard-service", daemon=True)
         self.thread.start()
         log.info("service listening on http://%s:%d", self.host, self.port)
         return True
+
+    def _failed(self, exc: BaseException) -> bool:
+        self.error = _explain(exc, self.port, self.lang)
+        log.error("service did not start: %s", _explain(exc, self.port))  # the log is in English
+        return False
+
+    # ---------------------------------------------------------------- language
+
+    @property
+    def lang(self) -> str:
+        """The menu's language: the one given, else the configured ui_language (the running
+        service's config, or the settings files while it is not running), else the system's."""
+        if self._lang:
+            return self._lang
+        configured = None
+        if self.app is not None:
+            configured = self.app.config.get("CG_UI_LANGUAGE")
+        else:
+            if not self._configured_read:
+                self._configured_read = True
+                try:
+                    from .config import load_config
+
+                    self._configured_lang = load_config().get("CG_UI_LANGUAGE")
+                except Exception:  # noqa: BLE001 - a bad policy is reported by start()
+                    self._configured_lang = None
+            configured = self._configured_lang
+        return tray_language(configured)
 
     def _serve(self) -> None:
         try:
             self.server.run()
         except Exception as exc:  # noqa: BLE001
             if not self._stop.is_set():
-                self.error = _explain(exc, self.port)
-                log.exception("service stopped: %s", self.error)
+                self.error = _explain(exc, self.port, self.lang)
+                log.exception("service stopped: %s", _explain(exc, self.port))
                 self.refresh()
 
     def retry(self) -> None:
@@ -238,17 +302,17 @@ class TrayController:
         return "paused" if self.service.is_paused() else "running"
 
     def status_line(self) -> str:
-        st = self.state
+        st, lang = self.state, self.lang
         if st == "error":
-            return "Conduct Guard: not working (see below)"
+            return t(lang, "tray_error")
         if st == "paused":
             until = self.service.paused_until()
             if until is not None:
-                return "Conduct Guard: paused until " + time.strftime("%H:%M", time.localtime(until))
+                return t(lang, "tray_paused", time=_number(time.strftime("%H:%M", time.localtime(until)), lang))
             st = "running"  # the pause ran out just now
         if st == "running":
-            return f"Conduct Guard: checking (pack {self.current_pack()})"
-        return "Conduct Guard: starting"
+            return t(lang, "tray_checking", pack=self.current_pack())
+        return t(lang, "tray_starting")
 
     # ---------------------------------------------------------------- actions
 
@@ -377,34 +441,46 @@ class TrayController:
 
     # ---------------------------------------------------------------- pystray glue
 
+    def labels(self) -> dict[str, str]:
+        """The menu's fixed labels in the tray's language (menu_labels)."""
+        return menu_labels(self.lang)
+
+    def log_line(self) -> str:
+        lang = self.lang
+        return t(lang, "log_line", path=self.log_file) if self.log_file else t(lang, "log_none")
+
+    def pack_locked_line(self) -> str:
+        return t(self.lang, "pack_locked", pack=self.current_pack())
+
     def menu(self):
         from pystray import Menu, MenuItem as Item
+
+        labels = self.labels()  # the language is read when the menu is built (at start)
 
         def pack_items():
             return [Item(pid, (lambda p: lambda icon, item: self.set_pack(p))(pid),
                          checked=(lambda p: lambda item: self.current_pack() == p)(pid), radio=True)
-                    for pid in self.packs()] or [Item("(no packs)", None, enabled=False)]
+                    for pid in self.packs()] or [Item(labels["no_packs"], None, enabled=False)]
 
         return Menu(
             Item(lambda item: self.status_line(), self._default_action, default=True),
             Item(lambda item: self.error or "", None, enabled=False, visible=lambda item: bool(self.error)),
-            Item(lambda item: f"Log: {self.log_file}" if self.log_file else "Log: (none)", None, enabled=False,
-                 visible=lambda item: bool(self.error)),
-            Item("Retry", lambda icon, item: self.retry(), visible=lambda item: bool(self.error)),
+            Item(lambda item: self.log_line(), None, enabled=False, visible=lambda item: bool(self.error)),
+            Item(labels["retry"], lambda icon, item: self.retry(), visible=lambda item: bool(self.error)),
             Menu.SEPARATOR,
-            *[Item(label, (lambda m: lambda icon, item: self.pause(m))(minutes),
+            *[Item(labels[f"pause_{minutes}"], (lambda m: lambda icon, item: self.pause(m))(minutes),
                    visible=lambda item: self.state in ("running", "paused") and self.pause_allowed())
-              for minutes, label in PAUSE_CHOICES],
-            Item("Resume", lambda icon, item: self.resume(), visible=lambda item: self.state == "paused"),
-            Item("Policy pack", Menu(pack_items),
+              for minutes in PAUSE_MINUTES],
+            Item(labels["resume"], lambda icon, item: self.resume(), visible=lambda item: self.state == "paused"),
+            Item(labels["pack"], Menu(pack_items),
                  visible=lambda item: self.state in ("running", "paused") and not self.pack_locked()),
-            Item(lambda item: f"Policy pack: {self.current_pack()} (set by IT)", None, enabled=False,
+            Item(lambda item: self.pack_locked_line(), None, enabled=False,
                  visible=lambda item: self.state in ("running", "paused") and self.pack_locked()),
             Menu.SEPARATOR,
-            Item("Open status page", lambda icon, item: self.open_status(),
+            Item(labels["open_status"], lambda icon, item: self.open_status(),
                  visible=lambda item: self.state != "error"),
-            Item("Open log folder", lambda icon, item: self.open_logs()),
-            Item("Quit", lambda icon, item: self.quit()),
+            Item(labels["open_logs"], lambda icon, item: self.open_logs()),
+            Item(labels["quit"], lambda icon, item: self.quit()),
         )
 
     def _default_action(self, icon=None, item=None) -> None:
@@ -450,7 +526,7 @@ class TrayController:
                     break
         if self.error and getattr(icon, "HAS_NOTIFICATION", False):
             try:
-                icon.notify(self.error, "Conduct Guard is not working")
+                icon.notify(self.error, t(self.lang, "notify_title"))
             except Exception:  # noqa: BLE001
                 pass
         threading.Thread(target=self._ticker, name="conduct-guard-tray-ticker", daemon=True).start()
