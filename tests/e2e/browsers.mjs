@@ -33,6 +33,14 @@ export const DEEP_QUERY = `(function deepQuery(selector) {
 })`;
 
 function wrapPage(kind, page) {
+  // A mouse click inside an iframe makes puppeteer locate the <iframe> element through
+  // browsingContext.locateNodes with a "context" locator, which Firefox ESR 140 refuses; there the
+  // element gets a DOM click and focus instead (what the extension reacts to is the same focus and
+  // input events; the pointer position does not matter to it).
+  const clickIn = async (el, frameUrlPart) => {
+    if (kind === 'firefox' && frameUrlPart) await el.evaluate((node) => { node.focus(); node.click(); });
+    else await el.click();
+  };
   const frameOf = (frameUrlPart) => (frameUrlPart ? page.frames().find((f) => f.url().includes(frameUrlPart)) : page.mainFrame());
   const api = {
     raw: page,
@@ -59,11 +67,11 @@ function wrapPage(kind, page) {
     },
     async click(selector, frameUrlPart) {
       const el = await api.deepHandle(selector, frameUrlPart);
-      await el.click();
+      await clickIn(el, frameUrlPart);
     },
     async focus(selector, frameUrlPart) {
       const el = await api.deepHandle(selector, frameUrlPart);
-      await el.click();
+      await clickIn(el, frameUrlPart);
       await el.evaluate((node) => node.focus());
     },
     async type(text, delay = 5) {
