@@ -28,6 +28,9 @@ if str(ROOT / "backend") not in sys.path:
 
 from conduct_guard.categories import CATEGORIES  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from real_data import demojibake  # noqa: E402  (political_social_media's mojibake, one home)
+
 LABELS: list[str] = list(CATEGORIES)
 SEED = 13
 
@@ -274,13 +277,6 @@ def _sample(items: list, cap: int, seed: int = SEED) -> list:
     return rng.sample(items, cap)
 
 
-def _demojibake(t: str) -> str:
-    try:
-        return t.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return t
-
-
 def ood_groups(data: Path, cap: int) -> tuple[list[dict], list[str]]:
     """Groups of texts, each with what it measures. Returns (groups, notes about skipped sets).
 
@@ -353,7 +349,7 @@ def ood_groups(data: Path, cap: int) -> tuple[list[dict], list[str]]:
         neutral, partisan = [], []
         with open(p, encoding="utf-8-sig", errors="replace") as fh:
             for r in csv.DictReader(fh):
-                t = _demojibake(r.get("text") or "")
+                t = demojibake(r.get("text") or "")
                 (neutral if (r.get("bias") or "").strip() == "neutral" else partisan).append(t)
         add("political_social_media", "neutral posts -> political_opinion FP rate", neutral, "fpr",
             ["political_opinion"])

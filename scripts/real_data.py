@@ -27,7 +27,7 @@ LABELS_DIR = ROOT / "corpus" / "real"
 csv.field_size_limit(10_000_000)
 
 
-def _demojibake(t: str) -> str:
+def demojibake(t: str) -> str:
     """political_social_media was saved as UTF-8 read as cp1252 ("â€™"): undo it where it applies."""
     try:
         return t.encode("cp1252").decode("utf-8")
@@ -113,7 +113,7 @@ def _sources() -> dict[str, Source]:
             out.append(Source(f"tweeteval-stance-{topic}-{split}", "tweeteval", f"stance/{topic}/{split}_text.txt",
                               _lines, False))
     out.append(Source("political_social_media", "political_social_media", "political_social_media.csv",
-                      _csv_field("text", fix=_demojibake, encoding="utf-8-sig"), False))
+                      _csv_field("text", fix=demojibake, encoding="utf-8-sig"), False))
     for split in ("train", "valid", "test"):
         out.append(Source(f"liar-{split}", "liar", f"{split}.tsv", _tsv_column(2), False))
     out.append(Source("constraint-train", "constraint_covid_fakenews", "Constraint_Train.csv", _csv_field("tweet"),
