@@ -326,9 +326,9 @@ def stage_train(args) -> None:
 # --------------------------------------------------------------------------------------
 # export, quantise, thresholds
 # --------------------------------------------------------------------------------------
-def write_model_json(out: Path, thresholds: dict) -> dict:
+def write_model_json(out: Path, thresholds: dict, version: str = VERSION) -> dict:
     sha = hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest()
-    info = {"name": NAME, "version": VERSION, "file": "model.onnx", "tokenizer": "tokenizer.json", "labels": LABELS,
+    info = {"name": NAME, "version": version, "file": "model.onnx", "tokenizer": "tokenizer.json", "labels": LABELS,
             "max_length": MAX_LEN, "pad_id": PAD_ID, "output": "logits", "activation": "sigmoid",
             "thresholds": {k: float(thresholds[k]) for k in LABELS}, "sha256": sha}
     (out / "model.json").write_text(json.dumps(info, indent=2) + "\n")
@@ -354,7 +354,7 @@ def stage_export(args) -> None:
     onnx.checker.check_model(onnx.load(str(fp32)))
     quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
     shutil.copyfile(enc / "tokenizer.json", out / "tokenizer.json")
-    write_model_json(out, {l: 0.5 for l in LABELS})
+    write_model_json(out, {l: 0.5 for l in LABELS}, args.version)
     print(f"exported {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 2**20:.1f} MiB)", flush=True)
 
 
@@ -370,7 +370,7 @@ def stage_thresholds(args) -> None:
     np.save(work / "val_probs.npy", p)
     groups = [str(r.get("group") or r.get("id")) for r in val]
     th, rep = pick_thresholds(y, p, args.target_fpr, args.per_cat_cap, groups=groups)
-    write_model_json(out, th)
+    write_model_json(out, th, args.version)
     rep.update({"thresholds": th, "target_fpr": args.target_fpr, "n_val": int(len(y)),
                 "n_val_real": sum(bool(r.get("real")) for r in val)})
     (work / "e5_thresholds.json").write_text(json.dumps(rep, indent=2))
@@ -406,6 +406,7 @@ def main(argv=None) -> None:
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--target-fpr", type=float, default=0.05)
     ap.add_argument("--per-cat-cap", type=float, default=0.015)
+    ap.add_argument("--version", default=VERSION, help="model version written to model.json")
     args = ap.parse_args(argv)
     t0 = time.time()
     for s in (list(STAGES) if args.stage == "all" else [args.stage]):
