@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEnt
 
 from . import __version__
 from .checker import CheckRequest, Checker, RequestError
+from .moderation import ModerateRequest
 from .security import host_is_loopback, origin_allowed
 from .state import ServiceState, service_state
 
@@ -157,6 +158,22 @@ def check():
                      ",".join(sorted({f["category"] for f in result["findings"]})) or "-",
                      (time.perf_counter() - g.started) * 1000)
     return result
+
+
+@bp.post("/moderate")
+def moderate():
+    """Moderation assist: the visible messages of a group or page the officer moderates
+    (moderation.py). Answered while paused too, like a check; the extension does not ask then."""
+    service = state()
+    try:
+        moderate_request = ModerateRequest.from_mapping(_json_object(), service.checker.packs)
+    except RequestError as exc:
+        raise ApiError(exc.status, exc.code, str(exc)) from None
+    answer = service.checker.moderate(moderate_request)
+    service.stats.record_moderation([r["categories"] for r in answer["results"]])
+    request_log.info("moderate messages=%d flagged=%d elapsed_ms=%.1f", len(answer["results"]),
+                     sum(r["flagged"] for r in answer["results"]), (time.perf_counter() - g.started) * 1000)
+    return answer
 
 
 @bp.get("/packs")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from .explain import build_evidence
+from .moderation import ModerateRequest, apply_moderation
 from .i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
 from .policy import ACCOUNTS, DEFAULT_ACCOUNT, CheckContext, Pack, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
@@ -155,3 +156,20 @@ class Checker:
             "model": self.scorer.model_public(),
             "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
         }
+
+    def moderate(self, request: ModerateRequest) -> dict:
+        """Marks for other people's messages (moderation.py): each message scored alone, so a
+        mark is a function of its message, like a check result. No sentence narrowing: the admin
+        acts on the whole message, and the history of a group is hundreds of them."""
+        started = time.perf_counter()
+        pack = self.validate(CheckRequest("", request.pack, DEFAULT_ACCOUNT, request.site, request.lang))
+        thresholds = self._thresholds[pack.id]
+        texts = [text for _, text in request.messages]
+        results = []
+        for (message_id, text), scores in zip(request.messages, self.scorer.score_many(texts)):
+            evidence = build_evidence(scores, find_matches(text, self.org_terms), thresholds)
+            marks = apply_moderation(pack, text, evidence, thresholds, request.lang)
+            results.append({"id": message_id, "flagged": bool(marks),
+                            "categories": [m["category"] for m in marks], "marks": marks})
+        return {"pack": pack.id, "results": results, "model": self.scorer.model_public(),
+                "elapsed_ms": round((time.perf_counter() - started) * 1000, 2)}

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, runtime
 from jsonschema import Draft202012Validator
 
 from .i18n import BASE_LANG, localized, resolve_lang, translation_problems
+from .moderation import ModerationRule, parse_moderation
 from .categories import CATEGORIES
 from .recognisers import phrase_pattern
 from .segment import merge_spans
@@ -226,6 +227,8 @@ class Pack:
     languages: tuple[str, ...] = (BASE_LANG,)  # the languages it has every text in
     # the pack's own texts per other language: {"ur": {"title": ..., "quote_note": ...}}
     i18n: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    # what an admin should do about other people's messages (moderation.py); () = not offered
+    moderation: tuple[ModerationRule, ...] = ()
 
     def rule(self, category: str) -> Rule:
         """The rule for ``category`` (KeyError for an unknown category)."""
@@ -245,7 +248,7 @@ class Pack:
             return next((s for s in self.sources if s.id == document), None)
         return next((s for s in self.sources if s.file == file), None)
 
-    def rule_source(self, rule: "Rule | ContextRule") -> dict[str, str]:
+    def rule_source(self, rule: "Rule | ContextRule | ModerationRule") -> dict[str, str]:
         """``source_title`` and ``source_date`` of the document a rule quotes."""
         src = self.source_of(rule.source, rule.document)
         return {"source_title": src.title if src else rule.source, "source_date": src.date if src else ""}
@@ -296,6 +299,7 @@ class Pack:
                 for r in self.rules
             },
             "context_rules": [{**c.to_dict(), **self.rule_source(c)} for c in self.context_rules],
+            "moderation": {r.category: {**r.to_dict(), **self.rule_source(r)} for r in self.moderation},
         }
 
 
@@ -392,6 +396,8 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
             for key in ("title", "message", "instead"):
                 if key in cr:
                     problems.append((f"{base}.{key}", "a set_severity rule keeps the category rule's text; remove this"))
+    for cat, rule in ((data.get("moderation") or {}).get("categories") or {}).items():
+        check_source(f"moderation.categories.{cat}", rule)
     problems.extend(translation_problems(data))
     return problems
 
@@ -460,6 +466,7 @@ def _build(data: Mapping[str, Any], file: str, builtin: bool) -> Pack:
         builtin=builtin,
         languages=tuple(data.get("languages") or (BASE_LANG,)),
         i18n=_frozen(data.get("i18n", {})),
+        moderation=parse_moderation(data.get("moderation"), _frozen),
     )
 
 

@@ -65,6 +65,8 @@ def _empty(day: str) -> dict:
         "events": {k: 0 for k in EVENT_KINDS},
         "flagged": {c: 0 for c in CATEGORIES},
         "by_category": {c: {k: 0 for k in EVENT_KINDS} for c in CATEGORIES},
+        # moderation assist: other people's messages checked, and marked per category
+        "moderation": {"checked": 0, "flagged": 0, "by_category": {c: 0 for c in CATEGORIES}},
     }
 
 
@@ -133,6 +135,21 @@ class Stats:
             d["verdicts"][verdict] += 1
             for c in cats:
                 d["flagged"][c] += 1
+            due = self._due()
+        if due:
+            self._save(LOCK_TIMEOUT_S)
+
+    def record_moderation(self, marked: Sequence[Sequence[str]]) -> None:
+        """One /v1/moderate answered: one entry per message, the categories it was marked with."""
+        with self._lock:
+            self._roll()
+            m = self._delta()["moderation"]
+            m["checked"] += len(marked)
+            for categories in marked:
+                cats = _clean(categories)
+                m["flagged"] += bool(cats)
+                for c in cats:
+                    m["by_category"][c] += 1
             due = self._due()
         if due:
             self._save(LOCK_TIMEOUT_S)
