@@ -38,14 +38,16 @@ class FakeScorer:
 
     def __init__(self):
         self.calls = 0
+        self.clients: list[str] = []  # the client each call was made for (api.client_key)
 
     def _chunk_scores(self, chunk_text: str) -> np.ndarray:
         lowered = chunk_text.lower()
         return np.array([0.9 if any(k in lowered for k in FAKE_KEYWORDS[c]) else 0.02 for c in CATEGORIES],
                         dtype=np.float32)
 
-    def score_many(self, texts):
+    def score_many(self, texts, client="local"):
         self.calls += 1
+        self.clients.append(client)
         out = []
         for text in texts:
             chunks = split_chunks(text)

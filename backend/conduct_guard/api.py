@@ -12,7 +12,7 @@ import re
 import time
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, request
+from flask import Blueprint, Flask, Request, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
@@ -46,6 +46,16 @@ def state() -> ServiceState:
 
 def checker() -> Checker:
     return state().checker
+
+
+def client_key(req: Request) -> str:
+    """Who is asking, for the scorer's cache: a client's checks reuse only its own cached pieces,
+    so no client can time another's (issue 24, point 4). Today the request's Origin (each allowed
+    extension origin is one client) or one key for all no-Origin callers (CLI-style scripts);
+    once the extension authenticates, its identity goes here. The prefix keeps an Origin from
+    naming the no-Origin key."""
+    origin = req.headers.get("Origin")
+    return "no-origin" if origin is None else f"origin {origin}"
 
 
 # -- request guards -------------------------------------------------------------
@@ -143,7 +153,7 @@ def health():
 def check():
     check_request = parse_check_request(_json_object())
     service = state()
-    result = service.checker.check_many([check_request])[0]
+    result = service.checker.check_many([check_request], client_key(request))[0]
     until = service.paused_until_iso()
     if until is not None:
         # Paused: the result is still given (scripts and the CLI rely on it), and says so, so a
@@ -169,7 +179,7 @@ def moderate():
         moderate_request = ModerateRequest.from_mapping(_json_object(), service.checker.packs)
     except RequestError as exc:
         raise ApiError(exc.status, exc.code, str(exc)) from None
-    answer = service.checker.moderate(moderate_request)
+    answer = service.checker.moderate(moderate_request, client_key(request))
     service.stats.record_moderation([r["categories"] for r in answer["results"]])
     request_log.info("moderate messages=%d flagged=%d elapsed_ms=%.1f", len(answer["results"]),
                      sum(r["flagged"] for r in answer["results"]), (time.perf_counter() - g.started) * 1000)

@@ -11,7 +11,7 @@ from .moderation import ModerateRequest, apply_moderation
 from .i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
 from .policy import ACCOUNTS, DEFAULT_ACCOUNT, CheckContext, Pack, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
-from .scoring import TextScores
+from .scoring import LOCAL_CLIENT, TextScores
 
 MAX_TEXT_CHARS = 20_000
 
@@ -47,7 +47,7 @@ class Scorer(Protocol):
 
     labels: tuple[str, ...]
 
-    def score_many(self, texts: Iterable[str]) -> list[TextScores]: ...
+    def score_many(self, texts: Iterable[str], client: str = LOCAL_CLIENT) -> list[TextScores]: ...
 
     def model_public(self) -> dict: ...
 
@@ -123,14 +123,15 @@ class Checker:
         return self.packs[pack_id]
 
     def check(self, text: str, pack: str | None = None, account: str = DEFAULT_ACCOUNT,
-              site: str | None = None, lang: str = "en") -> dict:
-        return self.check_many([CheckRequest(text, pack, account, site, lang)])[0]
+              site: str | None = None, lang: str = "en", client: str = LOCAL_CLIENT) -> dict:
+        return self.check_many([CheckRequest(text, pack, account, site, lang)], client)[0]
 
-    def check_many(self, requests: Sequence[CheckRequest]) -> list[dict]:
-        """Results in order; the model runs once over all texts (batched)."""
+    def check_many(self, requests: Sequence[CheckRequest], client: str = LOCAL_CLIENT) -> list[dict]:
+        """Results in order; the model runs once over all texts (batched). ``client`` names who
+        asks: the scorer's cache reuses only that client's own earlier checks (scoring.CACHE_CLIENTS)."""
         started = time.perf_counter()
         packs = [self.validate(r) for r in requests]
-        all_scores = self.scorer.score_many(r.text for r in requests)
+        all_scores = self.scorer.score_many((r.text for r in requests), client)
         results = []
         for request, pack, scores in zip(requests, packs, all_scores):
             item_started = time.perf_counter() if len(requests) > 1 else started
@@ -157,7 +158,7 @@ class Checker:
             "elapsed_ms": round((time.perf_counter() - started) * 1000, 2),
         }
 
-    def moderate(self, request: ModerateRequest) -> dict:
+    def moderate(self, request: ModerateRequest, client: str = LOCAL_CLIENT) -> dict:
         """Marks for other people's messages (moderation.py): each message scored alone, so a
         mark is a function of its message, like a check result. No sentence narrowing: the admin
         acts on the whole message, and the history of a group is hundreds of them."""
@@ -166,7 +167,7 @@ class Checker:
         thresholds = self._thresholds[pack.id]
         texts = [text for _, text in request.messages]
         results = []
-        for (message_id, text), scores in zip(request.messages, self.scorer.score_many(texts)):
+        for (message_id, text), scores in zip(request.messages, self.scorer.score_many(texts, client)):
             evidence = build_evidence(scores, find_matches(text, self.org_terms), thresholds)
             marks = apply_moderation(pack, text, evidence, thresholds, request.lang)
             results.append({"id": message_id, "flagged": bool(marks),

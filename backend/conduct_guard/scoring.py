@@ -10,6 +10,8 @@ Measured on validation: adding the whole-post score raised violation recall from
 product ships, so evaluation and threshold calibration must use
 ``Classifier.probabilities`` too. Piece results are cached by their text: while
 an officer types, the sentence being typed and the whole post are the new work.
+The cache is partitioned by client (``_ClientCaches``): a check never reuses, nor
+evicts, what another client's checks put there.
 """
 
 from __future__ import annotations
@@ -93,13 +95,79 @@ class _LRUCache:
         return len(self._items)
 
 
+# The client a check is made for when the caller names none (the CLI, evaluation, tests).
+LOCAL_CLIENT = "local"
+# How many clients keep a cache partition at once. One shared cache told a client what another
+# had typed: a piece someone had checked came back without its model pass (~10 ms less in
+# elapsed_ms and wall time for a 180-character sentence here), and a second client guessed right
+# 60 times in 60 (issue 24, point 4).
+# So each client has its own partition and byte budget: another client's checks can neither be
+# hit nor evict its entries, and the total stays the cache's cap. A client is an extension origin
+# or the no-Origin callers (api.client_key), 2-3 in practice; any local process can make up
+# moz-extension origins, so the partitions are capped too and the client not seen longest loses
+# its own (which tells the newcomer nothing of what anyone typed).
+CACHE_CLIENTS = 4
+
+
+@dataclass
+class CacheStats:
+    """One client's cache partition: what it holds and how often it answered (never any text)."""
+
+    entries: int = 0
+    bytes: int = 0
+    hits: int = 0
+    misses: int = 0
+
+
+class _ClientCaches:
+    """One LRU partition per client, each capped at ``max_bytes // max_clients``."""
+
+    def __init__(self, max_bytes: int, max_clients: int = CACHE_CLIENTS):
+        self._max_clients = max(1, max_clients)
+        self._client_bytes = max_bytes // self._max_clients
+        self._parts: OrderedDict[str, tuple[_LRUCache, CacheStats]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _part(self, client: str) -> tuple[_LRUCache, CacheStats]:
+        with self._lock:
+            part = self._parts.get(client)
+            if part is None:
+                part = self._parts[client] = (_LRUCache(self._client_bytes), CacheStats())
+                while len(self._parts) > self._max_clients:
+                    self._parts.popitem(last=False)
+            else:
+                self._parts.move_to_end(client)
+            return part
+
+    def get(self, client: str, key: str) -> np.ndarray | None:
+        cache, stats = self._part(client)
+        value = cache.get(key)
+        with self._lock:
+            if value is None:
+                stats.misses += 1
+            else:
+                stats.hits += 1
+        return value
+
+    def put(self, client: str, key: str, value: np.ndarray) -> None:
+        self._part(client)[0].put(key, value)
+
+    def stats(self, client: str) -> CacheStats:
+        with self._lock:
+            part = self._parts.get(client)
+            if part is None:
+                return CacheStats()
+            cache, stats = part
+            return CacheStats(len(cache), cache.bytes, stats.hits, stats.misses)
+
+
 class Classifier:
     def __init__(self, info: ModelInfo, threads: int = 1, cache_bytes: int = CACHE_BYTES):
         self.info = info
         self.labels = info.labels
         self._encoder = TextEncoder(info.tokenizer_path, info.max_length, info.pad_id)
         self._session = InferenceSession(info.model_path, info.output, threads)
-        self._cache = _LRUCache(cache_bytes)
+        self._cache = _ClientCaches(cache_bytes)
 
     @classmethod
     def from_model_dir(cls, directory: str | Path | None = None, model_file: str | None = None,
@@ -134,8 +202,13 @@ class Classifier:
             return []
         return self._encoder.windows(text, chunks[0].start, chunks[-1].end)
 
-    def score_many(self, texts: Iterable[str]) -> list[TextScores]:
-        """Score texts together: every uncached piece of every text is scored once, then shared."""
+    def cache_stats(self, client: str = LOCAL_CLIENT) -> CacheStats:
+        """What ``client``'s cache partition holds and how often it answered."""
+        return self._cache.stats(client)
+
+    def score_many(self, texts: Iterable[str], client: str = LOCAL_CLIENT) -> list[TextScores]:
+        """Score texts together: every uncached piece of every text is scored once, then shared.
+        Only ``client``'s own cache partition is read and filled (see CACHE_CLIENTS)."""
         texts = list(texts)
         plans = []
         known: dict[str, np.ndarray] = {}  # by value: another thread may evict the cache meanwhile
@@ -149,7 +222,7 @@ class Classifier:
                 for piece in piece_list:
                     if piece in known or piece in wanted:
                         continue
-                    cached = self._cache.get(piece)
+                    cached = self._cache.get(client, piece)
                     if cached is None:
                         wanted[piece] = None
                     else:
@@ -157,7 +230,7 @@ class Classifier:
         fresh = list(wanted)
         for piece, probs in zip(fresh, self._infer(fresh)):
             known[piece] = probs
-            self._cache.put(piece, probs)
+            self._cache.put(client, piece, probs)
         def best_window(pieces: list[str]) -> np.ndarray:
             return np.max([known[p] for p in pieces], axis=0)
 
@@ -172,14 +245,14 @@ class Classifier:
             results.append(TextScores(self.labels, overall, tuple(chunks), chunk_scores, whole_scores))
         return results
 
-    def score(self, text: str) -> TextScores:
-        return self.score_many([text])[0]
+    def score(self, text: str, client: str = LOCAL_CLIENT) -> TextScores:
+        return self.score_many([text], client)[0]
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], client: str = LOCAL_CLIENT) -> np.ndarray:
         """[len(texts), 9] text scores in the order of ``self.labels`` (what the product uses)."""
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return np.stack([s.overall for s in self.score_many(texts)])
+        return np.stack([s.overall for s in self.score_many(texts, client)])
 
     def model_public(self) -> dict:
         return self.info.public()
