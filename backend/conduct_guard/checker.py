@@ -135,13 +135,16 @@ class Checker:
         results = []
         for request, pack, scores in zip(requests, packs, all_scores):
             item_started = time.perf_counter() if len(requests) > 1 else started
-            results.append(self._finish(request, pack, scores, item_started))
+            results.append(self._finish(request, pack, scores, item_started, client))
         return results
 
-    def _finish(self, request: CheckRequest, pack: Pack, scores: TextScores, started: float) -> dict:
+    def _finish(self, request: CheckRequest, pack: Pack, scores: TextScores, started: float,
+                client: str) -> dict:
         thresholds = self._thresholds[pack.id]
         matches = find_matches(request.text, self.org_terms)
-        evidence = build_evidence(scores, matches, thresholds)
+        # spans narrowed to the sentences that carry a category: only flagged chunks pay (explain.py)
+        evidence = build_evidence(scores, matches, thresholds, request.text,
+                                  lambda texts: [s.overall for s in self.scorer.score_many(texts, client)])
         context = CheckContext(account=request.account, site=request.site)
         # lang only picks the texts (the pack's, English where it lacks the language): the
         # findings and verdict are the same in every language, so a result stays a function of
