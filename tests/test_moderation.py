@@ -48,6 +48,12 @@ def test_moderation_actions_are_one_fact_with_the_schema():
     assert schema["$defs"]["moderation_rule"]["properties"]["actions"]["items"]["enum"] == list(ACTIONS)
 
 
+def test_moderation_actions_are_the_extensions_too():
+    protocol = (SCHEMA_PATH.parents[3] / "extension" / "src" / "shared" / "protocol.js").read_text(encoding="utf-8")
+    line = next(l for l in protocol.splitlines() if "CG.MOD_ACTIONS" in l and "freeze" in l)
+    assert line.split("[", 1)[1].split("]", 1)[0].replace("'", "").replace(" ", "").split(",") == list(ACTIONS)
+
+
 def test_a_moderation_rule_citing_an_unknown_source_names_file_and_field(tmp_path):
     data = json.loads((SCHEMA_PATH.parent / "pk-federal.json").read_text(encoding="utf-8"))
     data["id"] = "my-pack"

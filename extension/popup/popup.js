@@ -67,4 +67,25 @@
     state = await render();
   });
   $('open-options').addEventListener('click', () => CG.api.runtime.openOptionsPage());
+
+  // Moderation assist: the page (its top frame) says which group or page it shows.
+  async function renderModeration() {
+    let reply = null;
+    try {
+      reply = await CG.api.tabs.sendMessage(tab.id, { kind: CG.MSG.GET_MOD_TARGET }, { frameId: 0 });
+    } catch (_) { /* no content script on this tab */ }
+    const target = reply && reply.ok ? reply.target : null;
+    const config = await ask(CG.MSG.GET_CONFIG);
+    $('mod-section').hidden = !target || !config.ok || config.settings.moderation === 'off';
+    if ($('mod-section').hidden) return;
+    $('mod-label').textContent = t('popup_mod_check', [target.name]);
+    $('mod-on').checked = CG.settings.moderates(config.settings, target.site, target.name);
+    $('mod-on').onchange = async () => {
+      const fresh = await ask(CG.MSG.GET_CONFIG);
+      const targets = CG.settings.withModerationTarget(fresh.settings.moderationTargets, target.site, target.name, $('mod-on').checked);
+      await ask(CG.MSG.SET_SETTINGS, { patch: { moderationTargets: targets } });
+    };
+    showLocks(document, config.locked);
+  }
+  renderModeration();
 })(globalThis.CG);

@@ -53,7 +53,11 @@ export async function startSites() {
   const site = https.createServer({ key, cert }, (req, res) => {
     const host = (req.headers.host || '').replace(/:\d+$/, '');
     const url = new URL(req.url, `https://${host}`);
-    let file = url.pathname === '/' ? PAGE_BY_HOST[host] : url.pathname.slice(1);
+    // ?fixture=NAME serves pages/NAME.html at any path, so a page can have a real address
+    // (facebook.com/DCOfficeLahore/posts/1, x.com/DCLahore/status/1): moderation assist reads it.
+    const fixture = url.searchParams.get('fixture');
+    let file = fixture && /^[a-z_]+$/.test(fixture) ? `${fixture}.html`
+      : url.pathname === '/' ? PAGE_BY_HOST[host] : url.pathname.slice(1);
     if (!file || !/^[a-z_]+\.(html|js|css)$/.test(file)) {
       res.writeHead(404).end('not found');
       return;

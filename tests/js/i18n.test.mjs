@@ -46,6 +46,7 @@ test('templated keys are built only from known prefixes and ids, and all exist',
   const { dynamic } = usedKeys();
   const families = {
     category_: CG.CATEGORIES, severity_: ['info', 'warn', 'block'], badge_label_: CG.STATES, options_counter_: CG.EVENTS,
+    mod_action_: CG.MOD_ACTIONS,
   };
   assert.deepEqual([...dynamic].sort(), Object.keys(families).sort(), 'a new templated key family needs its ids listed here');
   const missing = Object.entries(families).flatMap(([p, ids]) => ids.map((id) => p + id)).filter((k) => !messages[k]);
@@ -55,7 +56,8 @@ test('templated keys are built only from known prefixes and ids, and all exist',
 test('no unused keys in _locales/en/messages.json', () => {
   const { used } = usedKeys();
   const families = [...CG.CATEGORIES.map((c) => `category_${c}`), 'severity_info', 'severity_warn', 'severity_block',
-    ...CG.STATES.map((s) => `badge_label_${s}`), ...CG.EVENTS.map((e) => `options_counter_${e}`)];
+    ...CG.STATES.map((s) => `badge_label_${s}`), ...CG.EVENTS.map((e) => `options_counter_${e}`),
+    ...CG.MOD_ACTIONS.map((a) => `mod_action_${a}`)];
   const unused = Object.keys(messages).filter((k) => !used.has(k) && !families.includes(k));
   assert.deepEqual(unused, []);
 });

@@ -79,3 +79,30 @@ test('pauseEnds: the next timed end that applies to the site (the service\'s pau
   assert.equal(S.pauseEnds({ all: now - 1, sites: { 'reddit.com': now + 5 } }, 'x.com', now), 0);
   assert.equal(S.pauseEnds(null, 'x.com', now), 0);
 });
+
+test('moderation assist: off by default, on only for the groups and pages listed, compared without case', () => {
+  const { settings } = S.mergeSettings(undefined, undefined);
+  assert.equal(settings.moderation, 'optin');
+  assert.deepEqual(settings.moderationTargets, {});
+  assert.equal(S.moderates(settings, 'web.whatsapp.com', 'District Officers Lahore'), false);
+  const targets = S.withModerationTarget({}, 'web.whatsapp.com', '  District  Officers Lahore ', true);
+  const on = S.mergeSettings({ moderationTargets: targets }, undefined).settings;
+  assert.equal(S.moderates(on, 'web.whatsapp.com', 'district officers lahore'), true);
+  assert.equal(S.moderates(on, 'web.whatsapp.com', 'Another group'), false);
+  assert.equal(S.moderates(on, 'facebook.com', 'District Officers Lahore'), false, 'per site');
+  const offAgain = S.withModerationTarget(on.moderationTargets, 'web.whatsapp.com', 'DISTRICT OFFICERS LAHORE', false);
+  assert.deepEqual(offAgain['web.whatsapp.com'], []);
+  assert.equal(S.moderationKey('@DCLahore'), 'dclahore', 'an X handle with or without @');
+});
+
+test('moderation assist: IT can lock it off, and bad target lists are cleaned', () => {
+  const { settings, locked } = S.mergeSettings(
+    { moderationTargets: { 'x.com': ['DCLahore'] } },
+    { moderation: 'off' },
+  );
+  assert.equal(S.moderates(settings, 'x.com', 'DCLahore'), false, 'off wins over the user\'s list');
+  assert.deepEqual(locked, ['moderation']);
+  const cleaned = S.mergeSettings({ moderation: 'always', moderationTargets: { 'not a host': ['a'], 'x.com': ['A', 5, '', 'a'] } }).settings;
+  assert.equal(cleaned.moderation, 'optin');
+  assert.deepEqual(cleaned.moderationTargets, { 'x.com': ['a'] });
+});

@@ -54,6 +54,27 @@
     return { ok: false, offline: true, error: (reply.data && reply.data.error) || { code: `http_${reply.status}` } };
   }
 
+  const MODERATE_TIMEOUT_MS = 15000; // a batch of 25 messages takes ~0.2 s; the officer's checks go first
+
+  /**
+   * Moderation assist: marks for others' messages (POST /v1/moderate).
+   * -> {ok: true, results} | {ok: false, offline: true} | {ok: false, error}
+   */
+  async function moderate(settings, { messages, site, lang }) {
+    const body = { messages };
+    if (site) body.site = site;
+    if (settings.pack) body.pack = settings.pack;
+    if (lang) body.lang = lang;
+    let reply = await request(settings.serviceUrl, '/v1/moderate', { method: 'POST', body, timeoutMs: MODERATE_TIMEOUT_MS });
+    if (reply.status === 400 && reply.data && reply.data.error && ['unknown_lang', 'unknown_pack'].includes(reply.data.error.code)) {
+      delete body[reply.data.error.code === 'unknown_lang' ? 'lang' : 'pack']; // as check() does
+      reply = await request(settings.serviceUrl, '/v1/moderate', { method: 'POST', body, timeoutMs: MODERATE_TIMEOUT_MS });
+    }
+    if (reply.status === 200 && reply.data && Array.isArray(reply.data.results)) return { ok: true, results: reply.data.results };
+    if (reply.status === 0) return { ok: false, offline: true };
+    return { ok: false, offline: true, error: (reply.data && reply.data.error) || { code: `http_${reply.status}` } };
+  }
+
   async function health(settings) {
     const reply = await request(settings.serviceUrl, '/v1/health', { timeoutMs: HEALTH_TIMEOUT_MS });
     return reply.status === 200 && reply.data ? { online: true, health: reply.data } : { online: false, status: reply.status };
@@ -91,5 +112,5 @@
     return Number.isFinite(until) ? until : Date.now() + 60000;
   }
 
-  CG.service = { check, health, packs, event, pause, pausedUntil, request };
+  CG.service = { check, moderate, health, packs, event, pause, pausedUntil, request };
 })(globalThis.CG);

@@ -12,6 +12,11 @@
   // How old a look at /v1/health may be when a page asks whether the service is paused: pages
   // ask every few seconds (each frame with a box), the service is asked at most this often.
   const SERVICE_STATE_MAX_AGE_MS = 3000;
+  const MODERATE_MAX_MESSAGES = 100; // the service's limit per request (moderation.MAX_MESSAGES)
+  // How a message moderation assist flagged looks: inserted by the browser into the tab as a
+  // user stylesheet, so the page gets no element of ours beyond data-cg-mod and the panel host.
+  const MOD_MARK_CSS = '[data-cg-mod]{outline:2px solid #d93025 !important;outline-offset:-2px !important;'
+    + 'background-color:rgba(217,48,37,.08) !important;}';
 
   async function readLocal(key, fallback) {
     const stored = await api.storage.local.get(key);
@@ -183,6 +188,26 @@
       else list.delete(fieldKey);
       all[site] = [...list];
       await api.storage.local.set({ [KEYS.fieldOptOut]: all });
+      return { ok: true };
+    },
+
+    async [CG.MSG.MODERATE]({ site, messages }) {
+      if (!Array.isArray(messages)) return { ok: false, error: 'messages' };
+      const { settings } = await CG.settings.loadSettings();
+      if (settings.moderation === 'off') return { ok: false, error: 'off' };
+      const clean = messages.slice(0, MODERATE_MAX_MESSAGES)
+        .filter((m) => m && typeof m.id === 'string' && typeof m.text === 'string')
+        .map((m) => ({ id: m.id, text: CG.textMap.capText(m.text, CG.SERVICE_TEXT_LIMIT).text }));
+      const reply = await CG.service.moderate(settings, { messages: clean, site, lang: uiLanguage(settings) });
+      await rememberOnline(!reply.offline || !!reply.error);
+      return reply;
+    },
+
+    async [CG.MSG.SHOW_MOD_MARKS](_message, sender) {
+      if (!sender.tab || !api.scripting || !api.scripting.insertCSS) return { ok: false };
+      const target = { tabId: sender.tab.id };
+      if (typeof sender.frameId === 'number') target.frameIds = [sender.frameId];
+      await api.scripting.insertCSS({ target, css: MOD_MARK_CSS });
       return { ok: true };
     },
 

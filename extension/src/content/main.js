@@ -149,6 +149,7 @@
     if (!config || !site) return;
     const paused = page.isPaused();
     for (const controller of controllers.values()) controller.pause(paused);
+    if (!paused) CG.moderation.resumed();
     const ends = CG.settings.pauseEnds(config.pause, site, Date.now());
     // A timed pause ends without any message: look again when it is due.
     if (ends) pauseTimer = setTimeout(applyPauses, ends - Date.now() + 50);
@@ -159,6 +160,17 @@
     if (!config || (config.pause.all || 0) === until) return;
     config.pause = { ...config.pause, all: until };
     applyPauses();
+  }
+
+  /** What moderation assist needs of this page; the officer's own checks keep priority (busy). */
+  function moderationContext() {
+    return {
+      config,
+      site,
+      send,
+      isPaused: () => page.isPaused(),
+      busy: () => [...controllers.values()].some((c) => c.state === 'checking'),
+    };
   }
 
   function policyChanged() {
@@ -192,8 +204,10 @@
     site = CG.settings.siteForHost(location.hostname, config.settings.sites);
     if (!site) {
       stop();
+      CG.moderation.sync(null);
       return;
     }
+    CG.moderation.sync(moderationContext());
     const languageChanged = !!previous && previous.settings.uiLanguage !== config.settings.uiLanguage;
     if (!discovery || languageChanged) {
       await loadStrings();

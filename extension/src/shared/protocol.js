@@ -36,6 +36,15 @@
     SET_FIELD_OPT_OUT: 'cg/set-field-opt-out',
     // popup/options -> worker: local counters. {} -> {counters}
     GET_COUNTERS: 'cg/get-counters',
+    // content -> worker: moderation assist, others' messages (POST /v1/moderate).
+    // {site, messages: [{id, text}]} -> {ok, results: [{id, categories, marks}]} | {ok:false, offline:true}
+    MODERATE: 'cg/moderate',
+    // content -> worker: show the marks (data-cg-mod) in this tab: CSS inserted by the browser,
+    // never an element added to the page. {} -> {ok}
+    SHOW_MOD_MARKS: 'cg/show-mod-marks',
+    // popup -> content (the active tab): the group or page shown here that moderation assist
+    // could check. {} -> {ok, target: {site, name} | null, on}
+    GET_MOD_TARGET: 'cg/get-mod-target',
   });
 
   // Event names accepted by POST /v1/events (and kept as local counters). Every dismissal is one:
@@ -49,6 +58,9 @@
     'official_information', 'political_opinion', 'criticism_of_government', 'misinformation',
     'hate_speech', 'national_security', 'incitement_defamation', 'privacy', 'self_promotion',
   ]);
+
+  // What moderation assist may tell an admin to do (backend moderation.ACTIONS; a test keeps them equal).
+  CG.MOD_ACTIONS = Object.freeze(['hide', 'warn_member', 'delete', 'report']);
 
   CG.SERVICE_TEXT_LIMIT = 20000; // code points; the service answers 413 above this
 

@@ -23,10 +23,19 @@
     sendEvents: true, // POST /v1/events counters (never text)
     debounceMs: 350,
     uiLanguage: '', // '' = the browser's UI language; else en, ur, hi, bn or gu (src/shared/i18n.js)
+    // Moderation assist (content/moderation/): 'optin' = checks others' messages only in the
+    // groups and pages listed in moderationTargets; 'off' = never (IT can lock it off).
+    moderation: 'optin',
+    moderationTargets: Object.freeze({}), // site -> [group name | page or account name], none by default
   });
 
   const ACCOUNTS = ['personal', 'official'];
   const OVERRIDES = ['allow', 'reason', 'never'];
+  const MODERATION_MODES = ['optin', 'off'];
+  const MAX_MODERATION_TARGETS = 200; // per site
+
+  /** A group or page name as compared: trimmed, spaces folded, case-insensitive, no leading @. */
+  const moderationKey = (name) => String(name).normalize('NFC').trim().replace(/\s+/g, ' ').replace(/^@/, '').toLowerCase();
 
   const isHost = (s) => typeof s === 'string' && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(s.trim());
 
@@ -51,6 +60,17 @@
     sendEvents: (v) => (typeof v === 'boolean' ? v : undefined),
     debounceMs: (v) => (Number.isInteger(v) && v >= 100 && v <= 3000 ? v : undefined),
     uiLanguage: (v) => (v === '' || CG.i18n.LANGS.includes(v) ? v : undefined),
+    moderation: (v) => (MODERATION_MODES.includes(v) ? v : undefined),
+    moderationTargets: (v) => {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const out = {};
+      for (const [host, names] of Object.entries(v)) {
+        if (!isHost(host) || !Array.isArray(names)) continue;
+        const clean = names.filter((n) => typeof n === 'string').map(moderationKey).filter((n) => n && n.length <= 200);
+        out[normaliseHost(host)] = [...new Set(clean)].slice(0, MAX_MODERATION_TARGETS);
+      }
+      return out;
+    },
   };
 
   function normaliseHost(host) {
@@ -87,6 +107,20 @@
       }
     }
     return best;
+  }
+
+  /** Is moderation assist on for this group or page (`name` as the site's adapter reads it)? */
+  function moderates(settings, site, name) {
+    if (settings.moderation === 'off' || !site || !name) return false;
+    return (settings.moderationTargets[site] || []).includes(moderationKey(name));
+  }
+
+  /** moderationTargets with `name` added to (on) or removed from (off) the site's list. */
+  function withModerationTarget(targets, site, name, on) {
+    const list = new Set((targets && targets[site]) || []);
+    if (on) list.add(moderationKey(name));
+    else list.delete(moderationKey(name));
+    return { ...(targets || {}), [site]: [...list] };
   }
 
   function accountFor(settings, site) {
@@ -155,6 +189,7 @@
   CG.settings = {
     DEFAULTS, DEFAULT_SITES, VALIDATORS, STORAGE_KEYS,
     cleanSettings, mergeSettings, normaliseHost, siteForHost, accountFor, isPaused, pauseEnds,
+    moderates, withModerationTarget, moderationKey,
     loadSettings, saveUserSettings, readManaged,
   };
 })(globalThis.CG);
