@@ -50,6 +50,29 @@ def test_extension_data_files_match_the_extension_folder():
     assert proc.returncode == 0, proc.stderr
 
 
+def test_docs_name_the_kit_extra():
+    text = DOC.read_text(encoding="utf-8")
+    section2 = text[text.index("## 2."):text.index("## 3.")]
+    assert '".[kit]"' in section2 and "conduct-guard[kit]" in section2
+    assert "\nkit =\n    cryptography" in (ROOT / "setup.cfg").read_text(encoding="utf-8")
+
+
+def test_itkit_without_the_kit_extra_says_how_to_get_it(monkeypatch, tmp_path):
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from conduct_guard.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "cryptography" else real(name, *a))
+    result = CliRunner().invoke(main, ["itkit", "--out", str(tmp_path / "kit"), "--key", str(tmp_path / "k.pem"),
+                                       "--new-key", "--update-url", "https://example.gov.pk/cg/"])
+    assert result.exit_code == 1
+    assert 'pip install ".[kit]"' in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "kit").exists()
+
+
 def test_docs_name_the_tray_extra():
     text = DOC.read_text(encoding="utf-8")
     section3 = text[text.index("## 3."):text.index("## 4.")]

@@ -138,6 +138,11 @@ def autostart_status(machine, platform, method, root, home, as_json):
               help="Absolute path of python3 on the officers' Linux machines (autostart). Default: /usr/bin/python3.")
 def itkit(out, key, update_url, policy, extension_dir, new_key, force, python_windows, python_macos, python_linux):
     """Write the IT deployment kit: signed CRX, zips, update manifests, browser policies, machine policy, docs."""
+    import importlib.util
+
+    if importlib.util.find_spec("cryptography") is None:  # an optional install: officers never sign a CRX
+        raise click.ClickException('the IT kit needs the "kit" extra, which signs the extension: '
+                                   'python -m pip install ".[kit]" (or "conduct-guard[kit]")')
     from . import itkit as k
     from .machine_policy import MachinePolicyError
 
