@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { BROWSER, ctx, open, today, waitToday } from './context.mjs';
 import {
   SHOTS, VIOLATING, waitState, waitExists, waitGone, exists, posts, typeInto, assertPanelClear, stateOf, giveReason,
-  textOf,
+  textOf, rectsOf,
 } from './helpers.mjs';
 import { DEEP_QUERY } from './browsers.mjs';
 
@@ -44,6 +44,72 @@ test('card placement: above when the box is low, follows scrolling and resizing'
   await page.setViewport(900, 420);
   await assertPanelClear(page, X_BOX, X_POST);
   await page.screenshot(`${SHOTS}/cg-${BROWSER}-x-card-small.png`);
+  await page.close();
+});
+
+/** Resize the window; Firefox may answer before the new size took (browsers.mjs), so wait for it. */
+async function resize(page, width, height) {
+  try {
+    await page.setViewport(width, height);
+  } catch (error) {
+    await page.waitFor(`innerWidth === ${width} && innerHeight === ${height}`, undefined, 3000).catch(() => { throw error; });
+  }
+}
+
+test('small window (700×420): the card keeps clear of the text and the Post button and opens at its head', async () => {
+  // The box near the top (the panel goes below it, shortened) and low on the page (above it): in
+  // both the category, severity and rule of the first card show without scrolling anything.
+  for (const pad of [0, 560]) {
+    const page = await open(`https://x.com/?pad=${pad}`);
+    await resize(page, 700, 420);
+    await typeInto(page, X_BOX, VIOLATING);
+    await waitState(page, X_BOX, /^(warn|block)$/);
+    await page.click('.badge');
+    await waitExists(page, '.card[data-cg-finding]');
+    const placed = await assertPanelClear(page, X_BOX, X_POST);
+    const head = await rectsOf(page, { panel: '.panel', cat: '.panel .card .cat', sev: '.panel .card .sev', rule: '.panel .card .rule' });
+    const detail = JSON.stringify({ pad, ...placed, ...head });
+    for (const part of ['cat', 'sev', 'rule']) {
+      const r = head[part];
+      assert.ok(r && r.bottom > r.top, `no ${part} on the card: ${detail}`);
+      assert.ok(r.top >= head.panel.top && r.bottom <= head.panel.bottom, `the card's ${part} is scrolled out of the panel: ${detail}`);
+      assert.ok(r.top >= 0 && r.bottom <= head.viewport.height, `the card's ${part} is outside the window: ${detail}`);
+    }
+    await page.screenshot(`${SHOTS}/cg-${BROWSER}-x-card-700x420-pad${pad}.png`);
+    await page.close();
+  }
+});
+
+// A short friendly sentence joins the next one into one chunk for the model (segment.MIN_WORDS);
+// only the sentence that carries the category is highlighted (explain.py).
+const HARMLESS = 'Thanks to everyone who came!';
+const PARTISAN = 'Vote for our party in the coming election, the only party that can save this country!';
+
+test('the highlight covers the flagged sentence and not the harmless one beside it', async () => {
+  const page = await open('https://x.com/');
+  await typeInto(page, X_BOX, `${HARMLESS} ${PARTISAN}`);
+  await waitState(page, X_BOX, /^(warn|block)$/);
+  // Page-side: the highlight rectangles (ours, in shadow roots) and the client rects of the two
+  // sentences in the editor's text node.
+  const probe = `(() => { const text = document.querySelector('${X_BOX} span[data-text]').firstChild;
+    const rects = (a, b) => { const r = document.createRange(); r.setStart(text, a); r.setEnd(text, b);
+      return [...r.getClientRects()].map((q) => ({ top: q.top, left: q.left, right: q.right, bottom: q.bottom })); };
+    const hl = [];
+    for (const h of document.querySelectorAll('[data-cg-ui]')) if (h.shadowRoot) for (const e of h.shadowRoot.querySelectorAll('.hl')) {
+      const q = e.getBoundingClientRect(); hl.push({ top: q.top, left: q.left, right: q.right, bottom: q.bottom }); }
+    const n = text.data.length;
+    return { text: text.data, hl, harmless: rects(0, ${HARMLESS.length}), partisan: rects(${HARMLESS.length + 1}, n), last: rects(n - 1, n) }; })()`;
+  // Lines may share a pixel (Firefox's line boxes overlap by 1 px): more than 2 px counts.
+  const overlap = (a, b) => a.left < b.right - 2 && b.left < a.right - 2 && a.top < b.bottom - 2 && b.top < a.bottom - 2;
+  // The answer for the whole text is drawn once its last character is highlighted.
+  await page.waitFor(`(() => { const p = ${probe}; return p.hl.some((h) => p.last.some((l) => (${overlap})(h, l))); })()`, undefined, 15000);
+  const seen = await page.evaluate(probe);
+  const detail = JSON.stringify(seen);
+  assert.equal(seen.text, `${HARMLESS} ${PARTISAN}`);
+  assert.ok(seen.hl.length, detail);
+  for (const h of seen.hl) for (const r of seen.harmless) assert.ok(!overlap(h, r), `a highlight covers "${HARMLESS}": ${detail}`);
+  assert.ok(seen.partisan.every((r) => seen.hl.some((h) => overlap(h, r))), `the partisan sentence is not highlighted: ${detail}`);
+  await page.screenshot(`${SHOTS}/cg-${BROWSER}-x-highlight-sentence.png`);
   await page.close();
 });
 

@@ -78,3 +78,19 @@ test('right to left (Urdu UI): aligned on the box\'s left edge, and beside it on
   assert.equal(fallback.side, 'right');
   assertClear(fallback, [leftBox]);
 });
+
+test('a small window (700×420): shortened above or below as long as its head shows, never over the box', () => {
+  const vp = { width: 700, height: 420 };
+  const tall = { width: 360, height: 292 };
+  const box = R(70, 171, 560, 77);
+  const button = R(569, 256, 61, 27);
+  const badge = R(595, 147, 35, 20);
+  // 137 px above, 127 below: under the 140 px a panel without a measured head needs.
+  assert.equal(placePanel({ panel: tall, box, avoid: [button, badge], viewport: vp }).side, 'over');
+  const spot = placePanel({ panel: tall, head: 115, box, avoid: [button, badge], viewport: vp });
+  assert.equal(spot.side, 'above');
+  assert.equal(spot.maxHeight, 137);
+  assertClear(spot, [box, button, badge], vp, tall);
+  // A head taller than either space: nothing better than over the box.
+  assert.equal(placePanel({ panel: tall, head: 150, box, avoid: [button, badge], viewport: vp }).side, 'over');
+});

@@ -247,6 +247,20 @@
           h('button', { class: 'act', type: 'button', 'data-cg-action': 'see-rule', onclick: () => this.actions.onSeeRule(f) }, t('action_see_rule'))));
     }
 
+    /**
+     * The panel's height down to the first card's rule: its title and the category, severity and
+     * rule of the first card, what a shortened panel must still show (measured: the card's words
+     * and fonts vary with the language).
+     */
+    headHeight() {
+      const p = this.panel;
+      const rule = p.querySelector('.card .rule');
+      if (!rule) return undefined;
+      const style = getComputedStyle(p);
+      const below = parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth);
+      return rule.getBoundingClientRect().bottom - p.getBoundingClientRect().top + p.scrollTop + below;
+    }
+
     /** Below the box and its post button, else above, else beside: never over the text or the button. */
     placePanel() {
       const p = this.panel;
@@ -254,6 +268,7 @@
       const buttons = (this.actions.postButtons ? this.actions.postButtons() : []).map((b) => b.getBoundingClientRect());
       const spot = CG.placement.placePanel({
         panel: { width: p.offsetWidth, height: p.offsetHeight },
+        head: this.headHeight(),
         box: this.box.getBoundingClientRect(),
         avoid: [this.badge.getBoundingClientRect(), ...buttons],
         rtl: CG.i18n.dir() === 'rtl',

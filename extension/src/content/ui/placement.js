@@ -2,12 +2,14 @@
  * Where the panel of finding cards goes. Pure geometry (unit-tested under Node).
  * It must never cover the compose box's text, the site's post/send button or our badge:
  * below all of them if the panel fits there, else above, else beside (right, then left);
- * when none fits whole, the larger space above/below with the panel shortened (it scrolls);
+ * when none fits whole, the larger space above/below with the panel shortened (it scrolls) as long
+ * as its head (its title and the first card's category, severity and rule) still shows: a small
+ * window (700×420) has no room for a whole card, and a panel over the box hid the text it is about;
  * always inside the viewport. Mirrored for a right-to-left UI (Urdu): aligned on the box's left
  * edge, and beside it on the left first.
  */
 (function (CG) {
-  const MIN_HEIGHT = 140; // below this a shortened panel is not useful: go beside instead
+  const MIN_HEIGHT = 140; // the head's height when the caller does not measure it (o.head)
 
   /** Rect {top, left, right, bottom} clipped to the viewport (only the visible part matters). */
   function clip(r, vw, vh) {
@@ -33,6 +35,8 @@
    * @param {number} [o.gap]    space between the panel and what it avoids
    * @param {number} [o.margin] space kept from the viewport's edges
    * @param {boolean} [o.rtl]   a right-to-left UI: the panel is mirrored
+   * @param {number} [o.head]   the panel's height down to the end of the first card's head: a
+   *   shortened panel must show at least that much
    * @returns {{top:number,left:number,maxHeight:number|null,side:string}}
    */
   function placePanel(o) {
@@ -68,8 +72,8 @@
     const beside = (o.rtl ? sides.reverse() : sides).find(Boolean);
     if (beside) return beside;
 
-    // Shortened (scrolling) above or below, whichever has more room.
-    if (Math.max(below, above) >= MIN_HEIGHT) {
+    // Shortened (scrolling) above or below, whichever has more room, if the head shows whole.
+    if (Math.max(below, above) >= (o.head ?? MIN_HEIGHT)) {
       return below >= above
         ? { top: area.bottom + gap, left: alignedLeft, maxHeight: below, side: 'below' }
         : { top: margin, left: alignedLeft, maxHeight: above, side: 'above' };

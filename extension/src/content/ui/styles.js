@@ -54,6 +54,14 @@
 .card .quote { margin: 6px 0; padding-block: 2px; padding-inline: 8px 0; border-inline-start: 3px solid var(--line); font-style: italic;
   display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 6; overflow: hidden; }
 .card .note { color: var(--muted); font-size: 12px; margin: 0 0 4px; }
+/* A small window (700×420): a compact card, so that a shortened panel shows more than its head. */
+@media (max-height: 520px) {
+  .panel { padding: 6px 8px; line-height: 1.3; }
+  .panel h2 { margin-bottom: 4px; }
+  .card { padding: 6px 8px; margin-bottom: 6px; }
+  .card .msg, .card .quote { margin: 4px 0; }
+  .card .quote { -webkit-line-clamp: 3; }
+}
 .card .instead { margin: 4px 0; }
 .card .source { margin: 0 0 6px; }
 .dialog .why-not { color: var(--muted); font-size: 13px; margin-block: 0; margin-inline: 0 auto; align-self: center; flex: 1 1 6em; min-width: 0; }
