@@ -14,9 +14,13 @@ violation needs the sentences together and the span stays the chunk. When only
 the post read as a whole reaches the threshold, the span is its highest-scoring
 chunk, narrowed the same way.
 
-Cost (scripts/bench.py on this 2-core machine): posts with nothing flagged score
-no sentence and are unchanged; a flagged chunk costs one model pass per sentence
-the cache does not hold yet, ~3-5 ms each.
+Cost, measured on the 2-core development machine beside a training job: a post
+with nothing flagged scores no sentence (scripts/bench.py's posts: the same model
+passes per post as before; /v1/check p50 for its 280-character post 14.7 ms, budget
+25). A flagged chunk costs one pass per sentence the cache does not hold yet: 4.9 ms
+p50 for a 22-character sentence, 7.5 ms for a 79-character one; a 307-character
+post ending "Such a lovely evening! <partisan sentence>" took 6 passes instead of 4,
++12 ms p50 (paired, fresh cache). While typing, unchanged sentences come from the cache.
 """
 
 from __future__ import annotations
