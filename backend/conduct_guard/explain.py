@@ -15,9 +15,9 @@ the post read as a whole reaches the threshold, the span is its highest-scoring
 chunk, narrowed the same way.
 
 Cost, measured on the 2-core development machine beside a training job: a post
-with nothing flagged scores no sentence (scripts/bench.py's posts: the same model
-passes per post as before; /v1/check p50 for its 280-character post 14.7 ms, budget
-25). A flagged chunk costs one pass per sentence the cache does not hold yet: 4.9 ms
+with nothing flagged scores no sentence (scripts/bench.py's posts: no more model
+passes, but for 9.28 instead of 9.25 a post among its 128-token ones; /v1/check p50
+for its 280-character post 14.7 ms, budget 25). A flagged chunk costs one pass per sentence the cache does not hold yet: 4.9 ms
 p50 for a 22-character sentence, 7.5 ms for a 79-character one; a 307-character
 post ending "Such a lovely evening! <partisan sentence>" took 6 passes instead of 4,
 +12 ms p50 (paired, fresh cache). While typing, unchanged sentences come from the cache.
