@@ -103,7 +103,7 @@ def test_http_clients_do_not_share_cache_entries(classifier, monkeypatch):
 
 def test_the_api_names_the_client_by_origin(app, fake_scorer):
     http = app.test_client()
-    moz = "moz-extension://1234-abcd"
+    moz = MOZ_ORIGIN
     for headers in ({}, {"Origin": moz}, {}, {"Origin": moz}):
         response = http.post("/v1/check", data=json.dumps({"text": "hello"}), content_type="application/json",
                              headers=headers)
