@@ -10,6 +10,14 @@ In one run, on the same inputs:
 
     python scripts/bench.py [--quick] [--rate 200] [--seconds 60] [--json out.json]
     python scripts/bench.py --model-dir models --baseline-dir OLD_MODEL_DIR   # budgets side by side
+    python scripts/bench.py --load-only [--baseline-backend OLD_SRC/backend] [--rounds 3]
+
+--load-only runs only the throughput load (issue 24, point 11): an open-loop load of distinct
+50-300-character posts offered at --rate for --seconds; it reports the offered and achieved rate,
+p50/p99 latency (from the moment each request was due, so a server that falls behind shows it), the
+server's CPU (cores busy, CPU ms a check) and its RSS. With --baseline-backend, a server run from
+that source tree (e.g. `git archive OLD backend | tar -x -C /tmp/old`) takes turns with this one
+on the same model and posts, so both are measured in the same run under the same machine load.
 
 The budget table (issue 20) compares against: model int8 <= 50 MiB, raw p50 <= 15 ms for a 64-token
 post, /v1/check p50 <= 25 ms for a 280-character post, RSS after load <= 250 MiB, cold start <= 1.5 s.
@@ -101,9 +109,10 @@ BUDGETS = {"model_mib": 50, "raw_p50_ms_64_tokens": 15, "http_p50_ms_280_chars":
            "cold_start_ms": 1500}
 
 
-def start_server(port: int, model_dir: Path) -> tuple[subprocess.Popen, float]:
-    """Starts `conduct-guard serve`; returns the process and ms from start to the first answered check."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "backend"), "CONDUCT_GUARD_MODEL_DIR": str(model_dir)}
+def start_server(port: int, model_dir: Path, backend: Path = ROOT / "backend") -> tuple[subprocess.Popen, float]:
+    """Starts `conduct-guard serve` from the `backend` source tree; returns the process and ms from
+    start to the first answered check."""
+    env = {**os.environ, "PYTHONPATH": str(backend), "CONDUCT_GUARD_MODEL_DIR": str(model_dir)}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "conduct_guard", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -226,6 +235,158 @@ def paced_load(url: str, posts: list[str], rate: int, seconds: float, senders: i
             "errors": errors[0], "p50_ms": statistics.median(latencies), "p99_ms": pct(latencies, 99)}
 
 
+def mixed_posts(count: int, seed: int, shortest: int = 50, longest: int = 300) -> list[str]:
+    """Distinct posts of `shortest`-`longest` characters (uniform), whole words of office posts, a
+    full stop every 6-14 words and a number first, so that no post or sentence repeats and the
+    service's cache never helps: the issue's "50-300-character posts"."""
+    rng = random.Random(seed)
+    vocabulary = sorted({w for s in SENTENCES for w in s.split()})
+    posts: set[str] = set()
+    while len(posts) < count:
+        target = rng.randint(shortest, longest)
+        words = [f"No{rng.randint(100, 999999)}"]
+        until_stop = rng.randint(6, 14)
+        while len(" ".join(words)) < target:
+            until_stop -= 1
+            words.append(rng.choice(vocabulary) + ("." if until_stop == 0 else ""))
+            if until_stop == 0:
+                until_stop = rng.randint(6, 14)
+        post = " ".join(words)
+        if len(post) > longest:
+            post = post[:longest].rsplit(" ", 1)[0]
+        posts.add(post.rstrip(".") + ".")
+    return sorted(posts, key=lambda _: rng.random())
+
+
+def _spin(seconds: float, out) -> None:
+    started, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - started < seconds:
+        pass
+    out.put(time.process_time() - cpu)
+
+
+def available_cores(seconds: float = 3.0) -> float:
+    """How many cores this machine gives right now to a process group like the benchmark's: one
+    busy process per core, their CPU seconds over the wall time. Other work (a training job, tests)
+    takes its share, Linux's autogroup scheduler splits the CPU between sessions whatever their
+    nice value, and a load figure means little without this beside it."""
+    import multiprocessing
+
+    out = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=_spin, args=(seconds, out)) for _ in range(os.cpu_count() or 1)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    return sum(out.get() for _ in procs) / seconds
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def open_load(url: str, posts: list[str], rate: float, seconds: float, server_pid: int | None = None,
+              connections: int = 32) -> dict:
+    """Open-loop load: request i is due at i/rate seconds, whatever became of the ones before it;
+    `connections` keep-alive connections take the due requests in turn, and none is sent after
+    `seconds` (a server that fell behind leaves some unsent, so an overloaded run ends on time).
+    Latency counts from when a request was due, so a server that falls behind cannot hide it by
+    slowing the sender down; the achieved rate is the answers over the time until the last came."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+    begin = time.perf_counter() + 0.2
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
+    client_cpu_before = time.process_time()
+
+    def sender():
+        client = KeepAliveClient(url)
+        while True:
+            with lock:
+                i = next(counter)
+            due = begin + i / rate
+            if due - begin >= seconds or time.perf_counter() - begin >= seconds:
+                return
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                client.check(posts[i % len(posts)])
+                ok = True
+            except Exception:  # a refused, reset or failed request counts as an error
+                ok = False
+                client = KeepAliveClient(url)
+            with lock:
+                latencies.append((time.perf_counter() - due) * 1000)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=sender) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - begin
+    report = {"offered_rate": rate, "seconds": seconds, "answered": len(latencies) - errors[0],
+              "unsent": max(0, int(rate * seconds) - len(latencies)),
+              "errors": errors[0], "achieved_rate": (len(latencies) - errors[0]) / elapsed,
+              "p50_ms": statistics.median(latencies), "p99_ms": pct(latencies, 99),
+              "post_chars_mean": statistics.mean(len(p) for p in posts),
+              "client_cpu_ms_per_check": (time.process_time() - client_cpu_before) * 1000 / max(1, len(latencies))}
+    if server_pid:
+        cpu = cpu_seconds(server_pid) - cpu_before
+        report["server_cores"] = cpu / elapsed
+        report["server_cpu_ms_per_check"] = cpu * 1000 / max(1, report["answered"])
+    return report
+
+
+def load_only(args) -> dict:
+    """The throughput load against this source tree's server and, with --baseline-backend, against
+    another source tree's, in alternating rounds on the same model and posts."""
+    model_dir = args.model_dir or default_model_dir()
+    seconds = 10 if args.quick else args.seconds
+    posts = mixed_posts(int(args.rate * seconds * 1.2) + 200, seed=24)
+    warm = mixed_posts(100, seed=2411)
+    sides = {"this": ROOT / "backend"}
+    if args.baseline_backend:
+        sides["baseline"] = args.baseline_backend.resolve()
+    rounds: dict[str, list[dict]] = {name: [] for name in sides}
+    for r in range(args.rounds):
+        order = list(sides) if r % 2 == 0 else list(sides)[::-1]  # ABBA: drift in machine load hits both
+        for name in order:
+            cores = available_cores()
+            port = free_port()
+            proc, _ = start_server(port, model_dir, sides[name])
+            url = f"http://127.0.0.1:{port}/v1/check"
+            try:
+                client = KeepAliveClient(url)
+                for post in warm:
+                    client.check(post)
+                result = open_load(url, posts, args.rate, seconds, proc.pid)
+                result["rss_after_load_mib"] = rss_mib(proc.pid)
+                result["available_cores_before"] = cores
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+            rounds[name].append(result)
+            print(f"round {r + 1} {name:>8}: {describe_load(result)}", flush=True)
+    return {name: {"rounds": results, "offered_rate": args.rate, "errors": sum(x["errors"] for x in results),
+                   **{key: statistics.median(x[key] for x in results)
+                      for key in ("achieved_rate", "p50_ms", "p99_ms", "server_cores", "server_cpu_ms_per_check",
+                                  "client_cpu_ms_per_check", "rss_after_load_mib", "available_cores_before")}}
+            for name, results in rounds.items()}
+
+
+def describe_load(r: dict) -> str:
+    return (f"offered {r['offered_rate']:.0f}/s, achieved {r['achieved_rate']:.1f}/s, p50 {r['p50_ms']:.0f} ms, "
+            f"p99 {r['p99_ms']:.0f} ms, errors {r.get('errors', 0)}, server {r['server_cores']:.2f} cores "
+            f"({r['server_cpu_ms_per_check']:.1f} CPU ms a check; client {r['client_cpu_ms_per_check']:.1f}), "
+            f"RSS {r['rss_after_load_mib']:.0f} MiB"
+            + (f"; {r['available_cores_before']:.2f} cores free before" if "available_cores_before" in r else ""))
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -305,6 +466,8 @@ def measure(model_dir: Path, args) -> dict:
         pool = [p for items in posts.values() for p in items]
         report["throughput"] = concurrent_throughput(url, pool, clients=4, seconds=5 if args.quick else 15)
         report["load"] = paced_load(url, pool, args.rate, load_seconds)
+        report["open_load"] = open_load(url, mixed_posts(int(args.rate * load_seconds * 1.2) + 200, seed=24),
+                                        args.rate, load_seconds, proc.pid)
         report["rss_after_load_mib"] = rss_mib(proc.pid)
     finally:
         proc.terminate()
@@ -329,7 +492,18 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--model-dir", type=Path, default=None, help="the model to measure (default: shipped)")
     parser.add_argument("--baseline-dir", type=Path, help="a second model measured the same way, side by side")
+    parser.add_argument("--load-only", action="store_true", help="only the throughput load of 50-300-character posts")
+    parser.add_argument("--baseline-backend", type=Path,
+                        help="with --load-only: another source tree's backend/ served in alternate rounds")
+    parser.add_argument("--rounds", type=int, default=1, help="with --load-only: rounds per server")
     args = parser.parse_args()
+    if args.load_only:
+        report = load_only(args)
+        for name, side in report.items():
+            print(f"{name:>8} (median of {len(side['rounds'])} rounds): {describe_load(side)}")
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2))
+        return
     count = 60 if args.quick else 300
     model_dir = args.model_dir or default_model_dir()
     report = measure(model_dir, args)
@@ -356,6 +530,7 @@ def main() -> None:
     ld = report["load"]
     print(f"paced load {ld['target_rate']}/s for {ld['seconds']:.0f} s: {ld['sent']} sent "
           f"({ld['achieved_rate']:.0f}/s), {ld['errors']} errors, p50 {ld['p50_ms']:.2f} ms, p99 {ld['p99_ms']:.2f} ms")
+    print(f"open-loop load of 50-300-character posts: {describe_load({**report['open_load'], 'rss_after_load_mib': report['rss_after_load_mib']})}")
     print(f"server RSS after load: {report['rss_after_load_mib']:.0f} MiB")
     print()
     print_budgets([report] + ([baseline] if baseline else []))
