@@ -67,9 +67,19 @@ def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("CONDUCT_GUARD_CONFIG", str(tmp_path / "no-user-config.json"))
     monkeypatch.setenv("CONDUCT_GUARD_MACHINE_POLICY", str(tmp_path / "no-machine-policy.json"))
     monkeypatch.setenv("CONDUCT_GUARD_STATS_DIR", str(tmp_path / "stats"))
+    # this test's own service token (auth.py), never the developer's
+    monkeypatch.setenv("CONDUCT_GUARD_TOKEN_FILE", str(tmp_path / "token"))
     for name in ("CONDUCT_GUARD_PACK", "CONDUCT_GUARD_ORG_TERMS", "CONDUCT_GUARD_ALLOWED_ORIGINS",
                  "CONDUCT_GUARD_ENFORCEMENT", "CONDUCT_GUARD_PACK_DIRS"):
         monkeypatch.delenv(name, raising=False)
+
+
+def token_headers() -> dict:
+    """The header with this test's token (what the tray, the CLI and the extension send to
+    pause, post events and read counters)."""
+    from conduct_guard.auth import TOKEN_HEADER, load_or_create_token
+
+    return {TOKEN_HEADER: load_or_create_token()}
 
 
 @pytest.fixture

@@ -156,7 +156,9 @@ def test_extension_origins_are_allowed(client, app, origin):
 
 
 def test_default_origins_allow_firefox_but_not_other_extensions(client):
-    assert post(client, {"text": "hi"}, Origin="moz-extension://1234-abcd").status_code == 200
+    # any Firefox install's origin (a random UUID), but only a well-formed one (issue 24, point 3)
+    assert post(client, {"text": "hi"}, Origin="moz-extension://5c7a0f2e-3b1d-4c6e-9a8f-0c0d0e0f1a2b").status_code == 200
+    assert_error(post(client, {"text": "hi"}, Origin="moz-extension://1234-abcd"), 403)
     assert_error(post(client, {"text": "hi"}, Origin="chrome-extension://" + "b" * 32), 403)
     assert_error(post(client, {"text": "hi"}, Origin="moz-extension://x/../evil"), 403)
 

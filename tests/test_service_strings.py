@@ -17,6 +17,7 @@ from conduct_guard.service_strings import (LANGS, STRINGS, check_complete, direc
 from conduct_guard.state import PAUSE_MINUTES, service_state
 from conduct_guard.stats import EVENT_KINDS
 from conduct_guard.tray import TrayController, _explain, menu_labels, tray_language
+from conftest import token_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "extension" / "_locales"
@@ -96,7 +97,7 @@ def _html_tag(body: str) -> str:
 
 
 def test_status_in_urdu_is_right_to_left(page_app):
-    r = page_app.test_client().get("/status?lang=ur")
+    r = page_app.test_client().get("/status?lang=ur", headers=token_headers())  # with its counts
     body = r.get_data(as_text=True)
     assert r.status_code == 200
     assert _html_tag(body) == '<html lang="ur" dir="rtl">'
@@ -108,7 +109,7 @@ def test_status_in_urdu_is_right_to_left(page_app):
 def test_accept_language_bangla(page_app):
     c = page_app.test_client()
     assert post_event(c, "warning_shown", ["privacy"]) == 204
-    body = c.get("/status", headers={"Accept-Language": "bn-BD,bn;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    body = c.get("/status", headers={"Accept-Language": "bn-BD,bn;q=0.9,en;q=0.5", **token_headers()}).get_data(as_text=True)
     assert _html_tag(body) == '<html lang="bn" dir="ltr">'
     assert STRINGS["bn"]["h_today"].split(" ")[0] in body and STRINGS["bn"]["cat_privacy"] in body
     assert "<td class=num>১</td>" in body  # the warning, in Bengali digits
@@ -140,7 +141,7 @@ def test_configured_ui_language_when_the_browser_names_none(fake_scorer, tmp_pat
     assert _html_tag(c.get("/status", headers={"Accept-Language": "ur"}).get_data(as_text=True)).endswith('dir="rtl">')
     assert 'lang="en"' in _html_tag(c.get("/status?lang=en").get_data(as_text=True))
     # the JSON shows the setting and stays English
-    assert c.get("/v1/status").get_json()["settings"]["ui_language"] == "gu"
+    assert c.get("/v1/status", headers=token_headers()).get_json()["settings"]["ui_language"] == "gu"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -150,7 +151,7 @@ def test_every_language_renders_with_a_pause_and_counts(page_app, lang):
     c = page_app.test_client()
     for kind in EVENT_KINDS:
         assert post_event(c, kind, ["official_information"]) == 204
-    body = c.get(f"/status?lang={lang}").get_data(as_text=True)
+    body = c.get(f"/status?lang={lang}", headers=token_headers()).get_data(as_text=True)
     assert f'lang="{lang}" dir="{direction(lang)}"' in body
     assert STRINGS[lang]["state_paused"] in body and "<time datetime=" in body
     for key in ("counts_only", "h_categories", "col_flagged", "h_settings"):
@@ -159,7 +160,7 @@ def test_every_language_renders_with_a_pause_and_counts(page_app, lang):
 
 
 def post_event(c, kind, cats):
-    return c.post("/v1/events", json={"event": kind, "categories": cats}).status_code
+    return c.post("/v1/events", json={"event": kind, "categories": cats}, headers=token_headers()).status_code
 
 
 # ----------------------------------------------------------------- the tray (no display)

@@ -20,6 +20,7 @@ import requests
 
 from conduct_guard import stats as stats_mod
 from conduct_guard.stats import Stats
+from conftest import token_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2026-03-01"
@@ -152,7 +153,8 @@ def test_serve_process_saves_checks_and_events_on_sigterm(tmp_path):
         for _ in range(n):
             assert requests.post(f"{base}/v1/check", json={"text": SECRET}, timeout=10).ok
         r = requests.post(f"{base}/v1/events", json={"event": "override", "categories": ["privacy"], "site": "x.com"},
-                          headers={"Origin": "moz-extension://1234-abcd"}, timeout=10)
+                          headers={"Origin": "moz-extension://5c7a0f2e-3b1d-4c6e-9a8f-0c0d0e0f1a2b", **token_headers()},
+                          timeout=10)
         assert r.status_code == 204, r.text
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=20)

@@ -21,6 +21,7 @@ from conduct_guard.categories import CATEGORIES
 from conduct_guard.config import EXTENSION_ORIGINS
 from conduct_guard.state import service_state
 from conduct_guard.stats import EVENT_KINDS, Stats
+from conftest import token_headers
 
 SECRET = "Meeting minutes of the cabinet: do not share"
 EXT = EXTENSION_ORIGINS[0]
@@ -144,15 +145,23 @@ def app(policy, fake_scorer, tmp_path):
     return create_app({"CG_SCORER": fake_scorer, "CG_STATS_DIR": str(tmp_path / "stats")})
 
 
-def post(client, url, body, origin=EXT, **kw):
+def post(client, url, body, origin=EXT, token=True, **kw):
+    """As the extension posts: its origin and this user's token (auth.py)."""
     headers = {"Origin": origin} if origin else {}
+    if token:
+        headers.update(token_headers())
     return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers, **kw)
+
+
+def get(client, url, **headers):
+    """As the CLI reads counters: with the token."""
+    return client.get(url, headers={**token_headers(), **headers})
 
 
 def test_status_json(app, policy):
     c = app.test_client()
     service_state(app).stats.record_check("warn", ["privacy"])
-    r = c.get("/v1/status")
+    r = get(c, "/v1/status")
     assert r.status_code == 200
     s = r.get_json()
     assert s["service"]["status"] == "running" and s["service"]["paused"] is False
@@ -175,7 +184,7 @@ def test_status_html_shows_locked_settings_and_counters(app, policy):
     c = app.test_client()
     assert post(c, "/v1/events", {"event": "override", "categories": ["official_information"],
                                   "site": "x.com"}).status_code == 204
-    r = c.get("/status")
+    r = get(c, "/status")
     assert r.status_code == 200 and r.mimetype == "text/html"
     body = r.get_data(as_text=True)
     assert "Locked settings" in body and str(policy) in body
@@ -188,10 +197,10 @@ def test_status_without_a_machine_policy(fake_scorer):
     """No policy file: nothing locked, every setting at its default, the policy path marked absent."""
     app = create_app({"CG_SCORER": fake_scorer})
     c = app.test_client()
-    s = c.get("/v1/status").get_json()
+    s = get(c, "/v1/status").get_json()
     assert s["locked"] == {} and s["settings"]["enforcement"] == "block"
     assert s["machine_policy"].endswith("(not present)")
-    assert "No setting is locked by a machine policy." in c.get("/status").get_data(as_text=True)
+    assert "No setting is locked by a machine policy." in get(c, "/status").get_data(as_text=True)
 
 
 def test_status_follows_the_running_state(app, tmp_path):
@@ -199,7 +208,7 @@ def test_status_follows_the_running_state(app, tmp_path):
     state = service_state(app)
     state.set_pack("pk-aiou")
     state.log_file = str(tmp_path / "conduct-guard.log")
-    s = app.test_client().get("/v1/status").get_json()
+    s = get(app.test_client(), "/v1/status").get_json()
     assert s["pack"] == s["settings"]["pack"] == "pk-aiou"
     assert s["service"]["log_file"] == state.log_file
     assert app.test_client().get("/v1/health").get_json()["pack"] == "pk-aiou"
@@ -213,7 +222,7 @@ def test_events_never_store_text(app):
     snap = service_state(app).stats.snapshot()
     assert snap["by_category"]["privacy"] == {k: 1 for k in EVENT_KINDS}
     assert SECRET not in json.dumps(snap)
-    assert SECRET not in c.get("/status").get_data(as_text=True)
+    assert SECRET not in get(c, "/status").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -238,9 +247,9 @@ def test_bad_events(app, body, code):
 
 def test_events_body_must_be_json(app):
     c = app.test_client()
-    r = c.post("/v1/events", data="event=override", content_type="text/plain", headers={"Origin": EXT})
+    r = c.post("/v1/events", data="event=override", content_type="text/plain", headers={"Origin": EXT, **token_headers()})
     assert r.status_code == 415
-    r = c.post("/v1/events", data="{not json", content_type="application/json", headers={"Origin": EXT})
+    r = c.post("/v1/events", data="{not json", content_type="application/json", headers={"Origin": EXT, **token_headers()})
     assert r.status_code == 400
 
 
@@ -254,17 +263,17 @@ def test_web_origins_are_refused(app, origin):
 
 def test_extension_and_local_clients_allowed(app):
     c = app.test_client()
-    assert post(c, "/v1/events", {"event": "edited"}, origin="moz-extension://1234-abcd").status_code == 204
+    assert post(c, "/v1/events", {"event": "edited"}, origin="moz-extension://5c7a0f2e-3b1d-4c6e-9a8f-0c0d0e0f1a2b").status_code == 204
     assert post(c, "/v1/events", {"event": "edited"}, origin=None).status_code == 204
 
 
 def test_non_loopback_host_refused(app):
     c = app.test_client()
-    r = c.get("/v1/status", headers={"Host": "evil.example:47814"})
+    r = get(c, "/v1/status", Host="evil.example:47814")
     assert r.status_code == 403
-    assert c.get("/v1/status", headers={"Host": "127.0.0.1:47814"}).status_code == 200
-    assert c.get("/v1/status", headers={"Host": "[::1]:47814"}).status_code == 200
-    assert c.get("/v1/status", headers={"Host": "localhost"}).status_code == 200
+    assert get(c, "/v1/status", Host="127.0.0.1:47814").status_code == 200
+    assert get(c, "/v1/status", Host="[::1]:47814").status_code == 200
+    assert get(c, "/v1/status", Host="localhost").status_code == 200
 
 
 def test_pause_and_resume(app):
@@ -275,7 +284,7 @@ def test_pause_and_resume(app):
     assert state.is_paused()
     until = state.paused_until()
     assert 14 * 60 < until - time.time() <= 15 * 60
-    assert c.get("/v1/status").get_json()["service"]["status"] == "paused"
+    assert get(c, "/v1/status").get_json()["service"]["status"] == "paused"
     assert post(c, "/v1/pause", {"minutes": 0}).get_json()["paused"] is False
     assert not state.is_paused()
     for bad in (5, "15", True, -15, None):
@@ -301,7 +310,7 @@ def test_pause_locked_by_policy(tmp_path, monkeypatch, fake_scorer):
     assert post(c, "/v1/pause", {"minutes": 0}).status_code == 200  # resuming is always fine
     with pytest.raises(PermissionError):
         service_state(app).pause(15)
-    assert c.get("/v1/status").get_json()["service"]["pause_allowed"] is False
+    assert get(c, "/v1/status").get_json()["service"]["pause_allowed"] is False
 
 
 def test_with_the_real_app(tmp_path, monkeypatch, fake_scorer):
@@ -313,12 +322,12 @@ def test_with_the_real_app(tmp_path, monkeypatch, fake_scorer):
     c = app.test_client()
     r = c.post("/v1/check", json={"text": "Here is the draft summary before notification."})
     assert r.status_code == 200
-    s = c.get("/v1/status").get_json()
+    s = get(c, "/v1/status").get_json()
     assert s["service"]["status"] == "running" and s["model"]["name"] == "fake-keywords"
     assert s["locked"]["enforcement"] == {"value": "warn", "source": str(pol)}
     assert s["service"]["pause_allowed"] is False
     assert s["today"]["checks"] == 1 and s["today"]["verdicts"]["ok"] == 0
-    html_page = c.get("/status").get_data(as_text=True)
+    html_page = get(c, "/status").get_data(as_text=True)
     assert str(pol) in html_page and "draft summary" not in html_page
 
 
@@ -339,7 +348,7 @@ def test_health_and_pause_agree(fake_scorer):
     assert r.get_json()["paused"] is True and until
     health = c.get("/v1/health").get_json()
     assert health["paused"] is True and health["paused_until"] == until
-    assert c.get("/v1/status").get_json()["service"]["paused_until"] == until
+    assert get(c, "/v1/status").get_json()["service"]["paused_until"] == until
     ends = dt.datetime.fromisoformat(until)
     assert ends.tzinfo is not None and 14 * 60 < ends.timestamp() - time.time() <= 15 * 60 + 1
     # never earlier than the service's own end, so a client resuming at that time finds it resumed
@@ -359,7 +368,7 @@ def test_health_and_pause_agree(fake_scorer):
     post(c, "/v1/pause", {"minutes": 60}, origin=None)
     service_state(app).clock = lambda: time.time() + 60 * 60
     assert c.get("/v1/health").get_json()["paused"] is False
-    assert c.get("/v1/status").get_json()["service"]["paused"] is False
+    assert get(c, "/v1/status").get_json()["service"]["paused"] is False
 
 
 def test_dismissals_are_counted(app):
@@ -367,8 +376,8 @@ def test_dismissals_are_counted(app):
     c = app.test_client()
     assert post(c, "/v1/events", {"event": "ignored", "categories": ["official_information"], "site": "x.com"}).status_code == 204
     assert post(c, "/v1/events", {"event": "opted_out", "categories": ["official_information"]}).status_code == 204
-    today = c.get("/v1/status").get_json()["today"]
+    today = get(c, "/v1/status").get_json()["today"]
     assert (today["ignored"], today["opted_out"]) == (1, 1)
     assert today["by_category"]["official_information"]["ignored"] == 1
-    page = c.get("/status").get_data(as_text=True)
+    page = get(c, "/status").get_data(as_text=True)
     assert "Ignored for a post" in page and "Boxes taken out of checking" in page

@@ -38,7 +38,10 @@ def free_port() -> int:
 
 
 def get_json(url):
-    with urllib.request.urlopen(url, timeout=5) as r:
+    from conftest import token_headers
+
+    # /v1/status takes this user's token (auth.py), as the CLI sends it
+    with urllib.request.urlopen(urllib.request.Request(url, headers=token_headers()), timeout=5) as r:
         return json.loads(r.read())
 
 
@@ -100,7 +103,12 @@ def test_service_runs_beside_and_actions_change_its_state(make_ctl, tmp_path):
     assert ctl.current_pack() == "pk-aiou"
 
     ctl.open_status()
-    assert ctl.opened["urls"] == [f"http://127.0.0.1:{ctl.port}/status"]
+    # a one-time link: the service trades it for the page's cookie, so the page shows the counts
+    [url] = ctl.opened["urls"]
+    assert url.startswith(f"http://127.0.0.1:{ctl.port}/status?ticket=")
+    client = ctl.app.test_client()
+    assert client.get(url.split(str(ctl.port), 1)[1]).status_code == 303
+    assert 'id="today"' in client.get("/status").get_data(as_text=True)
     ctl.open_logs()
     assert ctl.opened["folders"] == [tmp_path / "logs"]
 
@@ -308,7 +316,7 @@ def test_real_tray_icon_under_xvfb(xdisplay, tmp_path):
     assert "error" not in result, result
     assert result["started"] is True
     assert result["running_box"], "the green icon did not appear in the tray"
-    assert result["clicked"] and result["clicked"][0].endswith("/status")
+    assert result["clicked"] and "/status?ticket=" in result["clicked"][0]
     assert result["health_paused"] is True and result["paused_box"], result
     assert result["health_resumed"] is False and result["resumed_box"], result
     assert result["service_after_quit"] == "down"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from typing import Any
 
@@ -18,15 +17,16 @@ from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEnt
 
 from . import __version__
 from .checker import CheckRequest, Checker, RequestError
+from .auth import TOKEN_HEADER, public
 from .moderation import ModerateRequest
-from .security import host_is_loopback, origin_allowed
+from .security import host_is_loopback, origin_allowed, origin_pattern_regex
 from .state import ServiceState, service_state
 
 bp = Blueprint("conduct_guard_api", __name__, url_prefix="/v1")
 request_log = logging.getLogger("conduct_guard.requests")
 
 _ERROR_CODES = {
-    400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests", 503: "unavailable",
 }
 
@@ -61,9 +61,12 @@ def client_key(req: Request) -> str:
 # -- request guards -------------------------------------------------------------
 
 def register_guards(app: Flask) -> None:
-    patterns = [re.escape(o).replace(r"\*", r"[^/]+") for o in app.config["CG_ALLOWED_ORIGINS"]]
-    CORS(app, resources={r"/v1/*": {"origins": [f"^{p}$" for p in patterns]}},
-         allow_headers=["Content-Type"], methods=["GET", "POST", "OPTIONS"], max_age=600)
+    """Every request: a loopback Host, and no Origin or a well-formed allowed one (403).
+    Every route not marked :func:`~conduct_guard.auth.public` also takes this user's token
+    (401): pausing, events and counters. A new route is closed until it is marked public, so
+    only checking text (check, moderate, health, packs) is open to any local caller."""
+    CORS(app, resources={r"/v1/*": {"origins": [origin_pattern_regex(o) for o in app.config["CG_ALLOWED_ORIGINS"]]}},
+         allow_headers=["Content-Type", TOKEN_HEADER], methods=["GET", "POST", "OPTIONS"], max_age=600)
 
     @app.before_request
     def refuse_foreign_callers():
@@ -73,6 +76,15 @@ def register_guards(app: Flask) -> None:
         origin = request.headers.get("Origin")
         if origin is not None and not origin_allowed(origin, app.config["CG_ALLOWED_ORIGINS"]):
             raise ApiError(403, "forbidden_origin", "this origin is not allowed to use the service")
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if view is None or request.method == "OPTIONS" or getattr(view, "conduct_guard_public", False):
+            return  # 404/405 as usual; a CORS preflight carries no credentials
+        given = request.headers.get(TOKEN_HEADER)
+        if not service_state(app).credentials.matches(given):
+            raise ApiError(401, "bad_token" if given else "token_required",
+                           ("the token is not this user's" if given else "this request needs the token")
+                           + f": send this user's service token in the {TOKEN_HEADER} header (the extension gets it"
+                           " from the native messaging host that `conduct-guard setup` installs)")
 
     @app.after_request
     def allow_private_network(response):
@@ -127,6 +139,7 @@ def parse_check_request(data: dict) -> CheckRequest:
 
 
 @bp.get("/health")
+@public
 def health():
     app, service = current_app, state()
     until = service.paused_until_iso()
@@ -150,6 +163,7 @@ def health():
 
 
 @bp.post("/check")
+@public
 def check():
     check_request = parse_check_request(_json_object())
     service = state()
@@ -171,6 +185,7 @@ def check():
 
 
 @bp.post("/moderate")
+@public
 def moderate():
     """Moderation assist: the visible messages of a group or page the officer moderates
     (moderation.py). Answered while paused too, like a check; the extension does not ask then."""
@@ -187,6 +202,7 @@ def moderate():
 
 
 @bp.get("/packs")
+@public
 def packs():
     return {"default": state().pack,
             "packs": [pack.to_dict() for _, pack in sorted(checker().packs.items())]}

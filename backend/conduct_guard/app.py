@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from . import __version__
+from .auth import Credentials
 from .checker import Checker
 from .config import load_config
 from .policy import DEFAULT_PACK, load_packs
@@ -55,7 +56,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     checker = build_checker(app.config)
     stats = Stats(path=app.config.get("CG_STATS_DIR") or default_stats_dir(),
                   retention_days=app.config["CG_LOG_RETENTION_DAYS"])
-    state = ServiceState(checker=checker, stats=stats, config=app.config)
+    # the token file is created (0600) here on first start if absent (auth.py)
+    state = ServiceState(checker=checker, stats=stats, config=app.config,
+                         credentials=Credentials(app.config.get("CG_TOKEN_FILE")))
     app.extensions[STATE_KEY] = state
     app.extensions["conduct_guard"] = checker  # the CLI and tests reach the checker by this name
     register_guards(app)

@@ -15,6 +15,7 @@ from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from .modelinfo import ModelError
 from .policy import ACCOUNTS, DEFAULT_ACCOUNT, PackError
 from .security import address_is_loopback
+from .state import PAUSE_MINUTES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 USER_ERRORS = (ModelError, ConfigError, PackError, RequestError, OSError)
@@ -192,6 +193,134 @@ def packs(as_json: bool) -> None:
     for pack_id, pack in sorted(loaded.items()):
         data = pack.to_dict()
         click.echo(f"{pack_id:22} {data.get('title', '')} ({data.get('jurisdiction', '')})")
+
+
+# -- this user's link between the extension and the service (auth.py) -------------------------
+
+
+@main.command()
+@click.option("--extension-id", "extension_ids", multiple=True, metavar="ID",
+              help="Another Chrome/Edge extension id to allow (e.g. a store listing's); IT's signed "
+                   "builds' ids come from the machine policy's extension_ids.")
+@click.option("--remove", is_flag=True, help="Remove the native messaging host of this user (the token stays).")
+def setup(extension_ids: tuple[str, ...], remove: bool) -> None:
+    """Connect the browser extension to the local service, for this user (one step).
+
+    Creates the service token (0600) if absent and installs the native messaging host for Chrome,
+    Chromium, Edge and Firefox, through which the extension gets the token it needs to pause
+    checking and to send its counters. Checking posts works without it.
+    """
+    import re
+
+    from . import native_setup
+    from .config import CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, load_config
+
+    if remove:
+        for path in native_setup.remove_user():
+            click.echo(f"removed {path}")
+        return
+    bad = [i for i in extension_ids if not re.fullmatch(r"[a-p]{32}", i)]
+    if bad:
+        raise click.BadParameter(f"{bad[0]!r} is not a Chrome extension id (32 letters a-p)",
+                                 param_hint="--extension-id")
+    try:
+        configured = load_config().get("CG_EXTENSION_IDS") or []
+    except ConfigError as exc:
+        raise _fail(exc) from None
+    chrome_ids = [CHROME_EXTENSION_ID, *configured, *extension_ids]
+    try:
+        report = native_setup.install_user(chrome_ids, FIREFOX_EXTENSION_ID)
+    except (OSError, native_setup.SetupError) as exc:
+        raise _fail(exc) from None
+    click.echo(f"token:    {report['token_file']}")
+    click.echo(f"launcher: {report['launcher']}")
+    for m in report["manifests"]:
+        where = f" (registry HKCU\\{m['registry']})" if m["registry"] else ""
+        click.echo(f"{m['browser']:9} {m['manifest']}{where}")
+    click.echo("The extension can now pause checking and send its counters (no browser restart needed).")
+
+
+@main.command("native-host", hidden=True)
+def native_host_command() -> None:
+    """The native messaging host (browsers start it through the launcher `setup` writes)."""
+    from .native_host import main as host_main
+
+    sys.exit(host_main())
+
+
+def _service_call(host: str, port: int, path: str, body: dict | None = None) -> dict:
+    """A call with this user's token (read from its file, as the tray does)."""
+    import urllib.error
+    import urllib.request
+
+    from .auth import TOKEN_HEADER, load_or_create_token
+
+    url = f"http://{host}:{port}{path}"
+    headers = {TOKEN_HEADER: load_or_create_token()}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=10) as r:
+            return json.loads(r.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        try:
+            message = json.loads(exc.read().decode("utf-8"))["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = exc.reason
+        if exc.code == 401:
+            message = ("the service did not accept this user's token (is the service running as another "
+                       "user?)")
+        raise click.ClickException(f"{url}: {exc.code} {message}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise click.ClickException(f"the service is not answering at http://{host}:{port} ({exc}); start it with "
+                                   "`conduct-guard serve` or the tray") from None
+
+
+service_options = [
+    click.option("--host", default=DEFAULT_HOST, show_default=True, help="The service's address."),
+    click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535)),
+]
+
+
+def _with_service_options(f):
+    for option in reversed(service_options):
+        f = option(f)
+    return f
+
+
+@main.command()
+@_with_service_options
+@click.option("--json", "as_json", is_flag=True, help="Print GET /v1/status as JSON.")
+@click.option("--open", "open_page", is_flag=True, help="Open the status page, with today's counts, in the browser.")
+def status(host: str, port: int, as_json: bool, open_page: bool) -> None:
+    """The running service's state and today's counts (never any text)."""
+    if open_page:
+        import webbrowser
+
+        from .auth import load_or_create_token, status_link
+
+        webbrowser.open(status_link(f"http://{host}:{port}/status", load_or_create_token()))
+        return
+    s = _service_call(host, port, "/v1/status")
+    if as_json:
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    svc, today = s["service"], s["today"]
+    click.echo(f"service {svc['version']}: {svc['status']}"
+               + (f" until {svc['paused_until']}" if svc.get("paused_until") else "") + f", pack {s['pack']}")
+    click.echo(f"today ({today['date']}): {today['checks']} checks, {today['warnings']} warnings, "
+               f"{today['edits']} edited, {today['overrides']} posted anyway")
+
+
+@main.command()
+@_with_service_options
+@click.argument("minutes", type=click.Choice([*map(str, PAUSE_MINUTES), "0"]))
+def pause(host: str, port: int, minutes: str) -> None:
+    """Pause checking everywhere for MINUTES (0 resumes), as the tray does."""
+    reply = _service_call(host, port, "/v1/pause", {"minutes": int(minutes)})
+    click.echo(f"paused until {reply['paused_until']}" if reply.get("paused") else "checking")
 
 
 def _register_admin_commands() -> None:

@@ -22,10 +22,16 @@ APP_NAME = "conduct-guard"
 # the extension; tests/test_one_home.py fails when the two drift apart).
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 47814
-# The Chrome/Edge id follows from the public key in extension/manifest.json;
-# Firefox gives every install its own random moz-extension:// UUID, so any is allowed.
+# The extension's ids (tests/test_auth.py checks both against extension/manifest.json): the
+# Chrome/Edge id follows from the public key in the manifest, Firefox's is its gecko id. The
+# native messaging host's manifests name them (native_setup.py).
+CHROME_EXTENSION_ID = "gimofbgcmiikbofmepaaikmlgcafbghm"
+FIREFOX_EXTENSION_ID = "conduct-guard@conduct-guard.org"
+# Firefox gives every install its own random moz-extension:// UUID, so any well-formed one is
+# allowed (security.origin_allowed); what such a caller may do beyond checking posts takes the
+# token (auth.py).
 EXTENSION_ORIGINS = (
-    "chrome-extension://gimofbgcmiikbofmepaaikmlgcafbghm",
+    f"chrome-extension://{CHROME_EXTENSION_ID}",
     "moz-extension://*",
 )
 

@@ -23,6 +23,7 @@
       service/
         policy.json                        the machine policy for the local service
         autostart/                         machine-wide autostart: .reg, LaunchAgent plist, .desktop
+        native-host/                       the native messaging host for all users: linux/, macos/, windows/
 
 The browser's managed settings and the machine policy are computed from the same validated
 settings (settings_schema.json), so they cannot disagree.
@@ -557,6 +558,13 @@ def build_kit(
     files["service/autostart/org.conductguard.tray.plist"] = autostart.launch_agent_plist(tray["macos"])
     files["service/autostart/conduct-guard.desktop"] = autostart.desktop_entry(tray["linux"])
 
+    # the native messaging host for all users (issue 24, point 3): the extension gets the
+    # officer's service token through it; it names IT's signed id, the project's and the gecko id
+    from . import native_setup
+
+    chrome_ids = [i for i in (ext_id, project_id, *ids) if i]
+    files.update(native_setup.kit_files({os_name: cmd[0] for os_name, cmd in tray.items()}, chrome_ids, gecko_id))
+
     info = {
         "version": version,
         "chrome_id": ext_id,
@@ -570,12 +578,15 @@ def build_kit(
         "managed": managed,
         "warnings": warnings,
         "autostart": {k: v for k, v in tray.items()},
+        "native_host": {"name": native_setup.NATIVE_HOST_NAME, "chrome_ids": chrome_ids, "firefox_id": gecko_id},
     }
     files["README-IT.md"] = _readme(info, service_policy)
 
     out.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
         _write(out / rel, data)
+        if rel.endswith("/" + native_setup.LAUNCHER_POSIX):
+            os.chmod(out / rel, 0o755)  # the browser runs it
     info["files"] = {rel: hashlib.sha256((out / rel).read_bytes()).hexdigest() for rel in sorted(files)}
     _write(out / "kit.json", _json(info))
     return info
@@ -647,6 +658,11 @@ def _readme(info: dict, service_policy: Mapping[str, Any]) -> str:
         f"- Windows (`service/autostart/conduct-guard-autostart.reg`): `{' '.join(auto['windows'])}`\n"
         f"- macOS (`service/autostart/org.conductguard.tray.plist`): `{' '.join(auto['macos'])}`\n"
         f"- Linux (`service/autostart/conduct-guard.desktop`): `{' '.join(auto['linux'])}`\n\n"
+        "## Native messaging host in this kit\n\n"
+        "`service/native-host/` lets the extension get each officer's service token (pausing, counts; "
+        "see section 3 below for where each file goes). Its manifests allow the Chrome/Edge ids "
+        + ", ".join(f"`{i}`" for i in info["native_host"]["chrome_ids"])
+        + f" and the Firefox id `{info['native_host']['firefox_id']}`.\n\n"
     )
     for w in info.get("warnings", []):
         head += f"**Warning:** {w}\n\n"

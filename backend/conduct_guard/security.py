@@ -1,5 +1,7 @@
 """Who may talk to the service: loopback Host names and the extension's origins only.
 
+(Which of those callers may change the service's state or read its counters is auth.py's.)
+
 Checked server-side for every request, not left to CORS headers: a web page can
 still send a "simple" cross-origin POST, and DNS rebinding can point a web name
 at 127.0.0.1, so both the Origin and the Host header are enforced here.
@@ -7,7 +9,6 @@ at 127.0.0.1, so both the Origin and the Host header are enforced here.
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import re
 from typing import Sequence
@@ -42,13 +43,37 @@ def address_is_loopback(address: str) -> bool:
         return False
 
 
+# Well-formed origins, one pattern per scheme: an extension's origin is its scheme and id only
+# (Chrome/Edge: 32 letters a-p; Firefox: the install's random UUID, lower case), a web origin is
+# scheme, host name and optional port. Anything else (userinfo, a path, '*', upper case, a
+# trailing slash) is malformed and refused, whatever the allow-list says.
+_ORIGIN_SHAPES = {
+    "chrome-extension": re.compile(r"^chrome-extension://[a-p]{32}$"),
+    "moz-extension": re.compile(r"^moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+    "http": re.compile(r"^http://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+                       r"|\[[0-9a-f:.]+\])(?::\d{1,5})?$"),
+}
+_ORIGIN_SHAPES["https"] = re.compile(_ORIGIN_SHAPES["http"].pattern.replace("^http://", "^https://", 1))
+# In an allow-list pattern '*' stands for one host label or extension id: letters, digits, '-'
+_WILDCARD = "[a-z0-9-]+"
+
+
+def origin_well_formed(origin: str) -> bool:
+    scheme = origin.split("://", 1)[0]
+    shape = _ORIGIN_SHAPES.get(scheme)
+    return bool(shape and shape.match(origin))
+
+
+def origin_pattern_regex(pattern: str) -> str:
+    """An allow-list entry as an anchored regular expression (the CORS layer uses the same)."""
+    return "^" + re.escape(pattern).replace(r"\*", _WILDCARD) + "$"
+
+
 def origin_allowed(origin: str, allowed: Sequence[str]) -> bool:
-    """Exact origins, or patterns with '*' (e.g. 'moz-extension://*')."""
-    origin = origin.strip()
-    for pattern in allowed:
-        if "*" in pattern:
-            if fnmatch.fnmatchcase(origin, pattern) and "/" not in origin.split("://", 1)[-1]:
-                return True
-        elif origin == pattern:
-            return True
-    return False
+    """A well-formed origin that is on the allow-list: exactly, or through a pattern with '*'
+    (e.g. 'moz-extension://*': any Firefox install's UUID, and nothing but a UUID)."""
+    if not origin_well_formed(origin):
+        return False
+    return any(origin == pattern or ("*" in pattern and re.match(origin_pattern_regex(pattern), origin))
+               for pattern in allowed)
+

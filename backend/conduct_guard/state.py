@@ -3,7 +3,7 @@
 Settings live in ``app.config`` (config.py's layers); what changes while the service runs lives
 here: the checker (its default pack, which the tray may switch), the counters, the one pause
 (the tray, the status page and the extension all share it), when the service started, its log
-file and the extra host names it answers to. The HTTP blueprints, the tray and the CLI all reach
+file, the extra host names it answers to, and the token that pausing and the counters take. The HTTP blueprints, the tray and the CLI all reach
 it with :func:`service_state`.
 """
 
@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 from flask import Flask
 
+from .auth import Credentials
 from .checker import Checker, UnknownPack
 from .stats import Stats
 
@@ -37,6 +38,9 @@ class ServiceState:
     started_at: float | None = None      # epoch seconds; None: now (from clock)
     log_file: str | None = None          # the tray's log file, shown on the status page
     extra_hosts: tuple[str, ...] = ()    # host names besides loopback (`serve --host ADDR`)
+    # this user's token: who may pause, post events and read counters (auth.py); None only for
+    # a state made without an app (create_app always gives one)
+    credentials: Credentials | None = None
     _paused_until: float | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 

@@ -11,7 +11,10 @@ What it shows comes from what ``create_app`` really sets: the app's
 :class:`~conduct_guard.state.ServiceState` (the checker with its scorer and default pack, the
 counters, the pause, start time and log file) and ``app.config`` (the effective settings, one
 ``CG_*`` key per setting of config.SETTING_KEYS, and ``CG_LOCKED``: key -> the machine policy
-file that locks it). The loopback-Host and Origin guards are the app's (api.register_guards).
+file that locks it). The loopback-Host and Origin guards are the app's (api.register_guards),
+and so is the token that ``/v1/status``, ``/v1/events`` and ``/v1/pause`` take (auth.py). The HTML
+page is open to any local browser, but shows today's counts only to one holding the page's cookie,
+which a one-time link from the tray or ``conduct-guard status --open`` gives.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
 from . import __version__
+from .auth import STATUS_COOKIE, STATUS_TICKET_PARAM, TOKEN_HEADER, public
 from .categories import CATEGORIES
 from .config import SETTING_KEYS
 from .service_strings import LANGS, NATIVE_NAMES, direction, lang_from_accept_language, number, pick_lang, t
@@ -207,7 +211,32 @@ def choose_lang(app: Flask, query: str | None, accept_language: str | None) -> s
     return pick_lang([query, lang_from_accept_language(accept_language), app.config.get("CG_UI_LANGUAGE")])
 
 
+def _counters_html(today: dict, tr, n, lang: str) -> str:
+    """Today's counts and the counts per category (what only an authorised page shows)."""
+    v = today["verdicts"]
+    cat_rows = "".join(
+        "<tr><td>{}</td><td class=num>{}</td>{}</tr>".format(
+            tr(f"cat_{c}"),
+            n(today["flagged"].get(c, 0)),
+            "".join(f"<td class=num>{n(today['by_category'][c][k])}</td>" for k in EVENT_KINDS),
+        )
+        for c in CATEGORIES
+    )
+    cat_heads = "".join(f"<th class=num>{tr('col_' + k)}</th>" for k in EVENT_KINDS)
+    return f"""<h2>{tr('h_today', date=number(today['date'], lang))}</h2>
+<table id="today">
+<tr><th>{tr('checks')}</th><td class=num>{n(today['checks'])}</td><th>{tr('warnings')}</th><td class=num>{n(today['warnings'])}</td></tr>
+<tr><th>{tr('edits')}</th><td class=num>{n(today['edits'])}</td><th>{tr('overrides')}</th><td class=num>{n(today['overrides'])}</td></tr>
+<tr><th>{tr('not_a_problem')}</th><td class=num>{n(today['not_a_problem'])}</td><th>{tr('verdicts')}</th><td class=num>{n(v['ok'])} / {n(v['warn'])} / {n(v['block'])}</td></tr>
+<tr><th>{tr('ignored')}</th><td class=num>{n(today['ignored'])}</td><th>{tr('opted_out')}</th><td class=num>{n(today['opted_out'])}</td></tr>
+</table>
+<h2>{tr('h_categories')}</h2>
+<table id="categories"><tr><th>{tr('col_category')}</th><th class=num>{tr('col_flagged')}</th>{cat_heads}</tr>{cat_rows}</table>"""
+
+
 def render_status_html(s: dict, lang: str = "en") -> str:
+    """The page; without ``s["today"]`` (a browser not authorised for the counts) it says how to
+    see them instead."""
     if lang not in LANGS:
         lang = "en"
 
@@ -217,7 +246,7 @@ def render_status_html(s: dict, lang: str = "en") -> str:
     def n(value: Any) -> str:
         return html.escape(number(value, lang))
 
-    svc, model, today = s["service"], s["model"], s["today"]
+    svc, model, today = s["service"], s["model"], s.get("today")
     rows_locked = "".join(
         f"<tr><td><code>{_e(k)}</code></td><td>{_setting_html(k, v['value'], lang)}</td>"
         f"<td><code>{_e(v['source'])}</code></td></tr>"
@@ -228,15 +257,9 @@ def render_status_html(s: dict, lang: str = "en") -> str:
         f"<td>{tr('source_locked') if k in s['locked'] else tr('source_user')}</td></tr>"
         for k, v in s["settings"].items()
     )
-    cat_rows = "".join(
-        "<tr><td>{}</td><td class=num>{}</td>{}</tr>".format(
-            tr(f"cat_{c}"),
-            n(today["flagged"].get(c, 0)),
-            "".join(f"<td class=num>{n(today['by_category'][c][k])}</td>" for k in EVENT_KINDS),
-        )
-        for c in CATEGORIES
-    )
-    cat_heads = "".join(f"<th class=num>{tr('col_' + k)}</th>" for k in EVENT_KINDS)
+    counters = _counters_html(today, tr, n, lang) if today is not None else (
+        f'<p class="muted" id="counts-hidden">'
+        f'{tr("counts_hidden", open=t(lang, "open_status"), command="conduct-guard status --open")}</p>')
     version = html.escape(str(svc["version"]))
     if svc["paused"]:
         # the translation is escaped, then the pieces (already HTML) go into its placeholders
@@ -252,7 +275,6 @@ def render_status_html(s: dict, lang: str = "en") -> str:
         f'{" aria-current=true" if code == lang else ""}>{html.escape(NATIVE_NAMES[code])}</a>'
         for code in LANGS)
     model_line = f"{_e(model['name'])} {_e(model['version'])}"
-    v = today["verdicts"]
     return f"""<!doctype html>
 <html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8"><meta http-equiv="refresh" content="15">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -271,25 +293,40 @@ def render_status_html(s: dict, lang: str = "en") -> str:
 </table>
 <h2>{tr('h_locked')}</h2>
 <table id="locked"><tr><th>{tr('col_setting')}</th><th>{tr('col_value')}</th><th>{tr('col_set_by')}</th></tr>{rows_locked}</table>
-<h2>{tr('h_today', date=number(today['date'], lang))}</h2>
-<table id="today">
-<tr><th>{tr('checks')}</th><td class=num>{n(today['checks'])}</td><th>{tr('warnings')}</th><td class=num>{n(today['warnings'])}</td></tr>
-<tr><th>{tr('edits')}</th><td class=num>{n(today['edits'])}</td><th>{tr('overrides')}</th><td class=num>{n(today['overrides'])}</td></tr>
-<tr><th>{tr('not_a_problem')}</th><td class=num>{n(today['not_a_problem'])}</td><th>{tr('verdicts')}</th><td class=num>{n(v['ok'])} / {n(v['warn'])} / {n(v['block'])}</td></tr>
-<tr><th>{tr('ignored')}</th><td class=num>{n(today['ignored'])}</td><th>{tr('opted_out')}</th><td class=num>{n(today['opted_out'])}</td></tr>
-</table>
-<h2>{tr('h_categories')}</h2>
-<table id="categories"><tr><th>{tr('col_category')}</th><th class=num>{tr('col_flagged')}</th>{cat_heads}</tr>{cat_rows}</table>
+{counters}
 <h2>{tr('h_settings')}</h2>
 <table id="settings"><tr><th>{tr('col_setting')}</th><th>{tr('col_value')}</th><th>{tr('col_source')}</th></tr>{rows_settings}</table>
 </body></html>
 """
 
 
+def _page_may_show_counts() -> bool:
+    """The page's cookie (from a one-time link), or the token itself (a local script)."""
+    credentials = service_state(current_app).credentials
+    return (credentials.cookie_valid(request.cookies.get(STATUS_COOKIE))
+            or credentials.matches(request.headers.get(TOKEN_HEADER)))
+
+
 @bp.get("/status")
+@public  # the page itself; its counts only with the cookie or the token (below)
 def status_html():
+    ticket = request.args.get(STATUS_TICKET_PARAM)
+    if ticket is not None:
+        # The tray's (or `conduct-guard status --open`'s) one-time link: trade it for the page's
+        # cookie and show the page at its plain address, so the link is useless in the history.
+        credentials = service_state(current_app).credentials
+        target = "/status" + (f"?lang={request.args['lang']}" if request.args.get("lang") in LANGS else "")
+        resp = redirect(target, code=303)
+        resp.headers["Cache-Control"] = "no-store"
+        if credentials.redeem_ticket(ticket):
+            value, max_age = credentials.page_cookie()
+            resp.set_cookie(STATUS_COOKIE, value, max_age=max_age, path="/status", httponly=True, samesite="Strict")
+        return resp
     lang = choose_lang(current_app, request.args.get("lang"), request.headers.get("Accept-Language"))
-    body = render_status_html(status_dict(current_app), lang)
+    shown = status_dict(current_app)
+    if not _page_may_show_counts():
+        del shown["today"]
+    body = render_status_html(shown, lang)
     resp = Response(body, mimetype="text/html")
     resp.headers["Content-Language"] = lang
     resp.headers["Vary"] = "Accept-Language"

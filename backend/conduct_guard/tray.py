@@ -29,6 +29,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any, Callable
 
+from .auth import status_link
 from .config import DEFAULT_HOST, DEFAULT_PORT
 from .service_strings import BASE_LANG, normalize_lang, system_lang, t
 from .service_strings import number as _number
@@ -377,7 +378,12 @@ class TrayController:
         return f"http://{host}:{self.port}/status"
 
     def open_status(self) -> None:
-        self.url_opener(self.status_url())
+        # The page shows today's counts only to a browser that came through a one-time link
+        # minted from this user's token (auth.py); without a running service, the plain page.
+        url = self.status_url()
+        if self.service is not None and self.service.credentials is not None:
+            url = status_link(url, self.service.credentials.token)
+        self.url_opener(url)
 
     def open_logs(self) -> None:
         folder = self.log_file.parent if self.log_file else log_dir()

@@ -117,6 +117,7 @@
     const model = status.online && status.health.model ? `${status.health.model.name || ''} ${status.health.model.version || ''}`.trim() : '';
     $('status').textContent = status.online ? `${t('popup_online')} — ` : t('popup_offline');
     if (model) $('status').append(el('bdi', { textContent: model, dir: 'ltr', lang: 'en' }));
+    CG.page.showAuth($('svc-auth'), status.online && status.auth);
     if (!status.online) return;
     const reply = await ask(CG.MSG.GET_PACKS);
     packsReply = reply.packs && Array.isArray(reply.packs.packs) ? reply.packs : null;

@@ -37,6 +37,14 @@
     const model = online && status.health.model;
     $('svc-model').textContent = model ? `${model.name || ''} ${model.version || ''}`.trim() : '–';
     $('svc-pack').textContent = (status.settings && status.settings.pack) || (online && status.health.pack) || t('popup_pack_default');
+    CG.page.showAuth($('svc-auth'), online && status.auth);
+  }
+
+  /** A pause or resume the service did not take for want of the token: say how to connect. */
+  function showPauseReply(reply) {
+    if (reply && (reply.error === 'not_connected' || reply.error === 'rejected')) {
+      CG.page.showAuth($('svc-auth'), { ok: false, reason: reply.error === 'rejected' ? 'rejected' : 'host_missing' });
+    }
   }
 
   let state = await render();
@@ -52,11 +60,11 @@
     state = await render();
   });
   $('pause-hour').addEventListener('click', async () => {
-    await ask(CG.MSG.PAUSE, { scope: 'all', minutes: 60 });
+    showPauseReply(await ask(CG.MSG.PAUSE, { scope: 'all', minutes: 60 }));
     state = await render();
   });
   $('resume').addEventListener('click', async () => {
-    await ask(CG.MSG.RESUME, { scope: 'all', site: state.site });
+    showPauseReply(await ask(CG.MSG.RESUME, { scope: 'all', site: state.site }));
     state = await render();
   });
   $('enable-site').addEventListener('click', async () => {

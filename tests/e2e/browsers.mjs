@@ -1,9 +1,10 @@
 // One small driver interface over Playwright (Chromium) and Puppeteer/WebDriver BiDi (Firefox),
 // so the same tests run in both. Everything is done like a user: real key presses and clicks.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { homeEnv } from './service.mjs';
 
 export const EXT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../extension');
 export const CHROME_EXTENSION_ID = 'gimofbgcmiikbofmepaaikmlgcafbghm'; // from the manifest key
@@ -129,6 +130,17 @@ exec /usr/bin/unshare --mount --propagation private /bin/sh -c 'mkdir -p ${targe
   return wrapper;
 }
 
+/**
+ * The run's home (helpers.setup: `conduct-guard setup` ran there), unless `nativeHost` is false:
+ * a browser without the native messaging host, as on a machine where setup never ran.
+ * -> {home, env} or null.
+ */
+function runHome(nativeHost) {
+  const home = process.env.CG_E2E_HOME;
+  if (nativeHost === false || !home) return null;
+  return { home, env: homeEnv(home) };
+}
+
 export function canUsePolicy() {
   return process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
 }
@@ -138,9 +150,16 @@ export function canUsePolicy() {
  * builds that read it), as an officer's browser set to Urdu would be; the locale's .pak must be
  * installed (Debian: chromium-l10n), else Chromium stays in English.
  */
-export async function launchChromium({ proxyPort, policy, lang }) {
+export async function launchChromium({ proxyPort, policy, lang, nativeHost }) {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cg-chromium-'));
+  const run = runHome(nativeHost);
+  if (run) {
+    // Chromium reads a user's native messaging hosts from <user data dir>/NativeMessagingHosts,
+    // which is ~/.config/chromium/NativeMessagingHosts for the default profile: where setup wrote it
+    cpSync(path.join(run.home, '.config/chromium/NativeMessagingHosts'), path.join(userDataDir, 'NativeMessagingHosts'), { recursive: true });
+  }
+  const env = { ...(run ? run.env : process.env), ...(lang ? { LANGUAGE: lang, LANG: `${lang}.UTF-8` } : {}) };
   const wrapperDir = policy ? mkdtempSync(path.join(tmpdir(), 'cg-policy-')) : null;
   const executablePath = policy ? policyWrapper(wrapperDir, policy) : BINARIES.chromium;
   if (!executablePath) throw new Error('a Chromium machine policy needs root and unshare');
@@ -159,7 +178,7 @@ export async function launchChromium({ proxyPort, policy, lang }) {
       `--proxy-server=http://127.0.0.1:${proxyPort}`,
       ...(lang ? [`--lang=${lang}`] : []),
     ],
-    ...(lang ? { env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } } : {}),
+    env,
   });
   let worker = context.serviceWorkers()[0];
   if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
@@ -203,8 +222,10 @@ export async function launchChromium({ proxyPort, policy, lang }) {
   return driver;
 }
 
-export async function launchFirefox({ proxyPort, policy }) {
+export async function launchFirefox({ proxyPort, policy, nativeHost }) {
   const puppeteer = (await import('puppeteer-core')).default;
+  // Firefox reads a user's native messaging hosts from ~/.mozilla/native-messaging-hosts
+  const run = runHome(nativeHost);
   const wrapperDir = policy ? mkdtempSync(path.join(tmpdir(), 'cg-policy-')) : null;
   const executablePath = policy ? policyWrapper(wrapperDir, policy, 'firefox') : BINARIES.firefox;
   if (!executablePath) throw new Error('a Firefox machine policy needs root and unshare');
@@ -212,6 +233,7 @@ export async function launchFirefox({ proxyPort, policy }) {
     browser: 'firefox',
     executablePath,
     headless: true,
+    env: run ? run.env : process.env,
     acceptInsecureCerts: true,
     defaultViewport: { width: 1100, height: 760 },
     extraPrefsFirefox: {

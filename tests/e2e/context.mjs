@@ -2,6 +2,7 @@
 // (CG_BROWSER=chromium|firefox). Imported first by extension.e2e.mjs, so its hooks wrap all tests.
 import { before, after } from 'node:test';
 import { setup } from './helpers.mjs';
+import { TOKEN_HEADER } from './service.mjs';
 
 export const BROWSER = process.env.CG_BROWSER || 'chromium';
 export const ctx = { env: null, browser: null };
@@ -15,9 +16,13 @@ after(async () => { if (ctx.env) await ctx.env.teardown(); });
 
 export const open = (url) => ctx.browser.newPage(url);
 
-/** GET /v1/status `today` of the real service. */
+/** This user's token, as the tray and the CLI send it (pausing, counters). */
+export const tokenHeaders = () => ({ [TOKEN_HEADER]: ctx.env.token });
+
+/** GET /v1/status `today` of the real service (it takes the token). */
 export async function today() {
-  const r = await fetch(`${ctx.env.service.url}/v1/status`);
+  const r = await fetch(`${ctx.env.service.url}/v1/status`, { headers: tokenHeaders() });
+  if (r.status !== 200) throw new Error(`GET /v1/status: ${r.status} ${await r.text()}`);
   return (await r.json()).today;
 }
 

@@ -4,7 +4,7 @@
 // CG_E2E_SUITES=card,pause (names from SUITES) runs only those, e.g. while working on them.
 import './context.mjs';
 
-const SUITES = ['sites', 'card', 'policy', 'override', 'pause', 'worker', 'i18n', 'moderation'];
+const SUITES = ['sites', 'card', 'policy', 'override', 'pause', 'auth', 'worker', 'i18n', 'moderation'];
 const only = (process.env.CG_E2E_SUITES || '').split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = only.filter((s) => !SUITES.includes(s));
 if (unknown.length) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${SUITES.join(', ')}`);

@@ -1,7 +1,7 @@
 // Shared setup for the E2E tests: fake sites, the real service, a browser with the extension.
 import net from 'node:net';
 import { startSites } from './sites.mjs';
-import { startService, freePort } from './service.mjs';
+import { startService, freePort, prepareHome } from './service.mjs';
 import { DEEP_QUERY, launch } from './browsers.mjs';
 
 export const VIOLATING = 'Sharing the draft summary of the cabinet meeting before approval: F.No. 14/04/2021-D-II, transfers of 12 DCs next week';
@@ -30,17 +30,23 @@ export async function setup(browserName) {
     if (browserName === 'firefox') throw new Error(`port ${DEFAULT_PORT} is busy: the Firefox E2E run needs it (the extension's default)`);
     port = await freePort();
   }
-  const service = await startService(port);
+  // `conduct-guard setup` in a home of the run's own; every browser launched after this (the
+  // suites' second browsers too) runs there and finds the native messaging host (browsers.mjs)
+  const home = prepareHome();
+  process.env.CG_E2E_HOME = home.home;
+  const service = await startService(port, home.env);
   const browser = await launch(browserName, { proxyPort: sites.proxyPort });
   if (port !== DEFAULT_PORT) {
     await browser.inExtension((url) => chrome.storage.sync.set({ 'cg.settings': { serviceUrl: url } }), service.url);
   }
   return {
-    sites, service, browser,
+    sites, service, browser, home,
+    token: home.token, // what the tray and the CLI send to pause and read counters
     async teardown() {
       await browser.close().catch(() => {});
       await service.stop().catch(() => {});
       await sites.close().catch(() => {});
+      home.remove();
     },
   };
 }

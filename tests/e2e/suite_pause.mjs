@@ -1,15 +1,15 @@
-// One pause, the service's: paused through its HTTP API (as the tray and the status page do),
+// One pause, the service's: paused through its HTTP API with this user's token (as the CLI does),
 // every watched box shows data-cg-state="paused" and no post is held; resumed, boxes check again.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { BROWSER, ctx, open, askWorker } from './context.mjs';
+import { BROWSER, ctx, open, askWorker, tokenHeaders } from './context.mjs';
 import { VIOLATING, waitState, waitExists, exists, typeInto, stateOf } from './helpers.mjs';
 
 const X_BOX = '[data-testid="tweetTextarea_0"]';
 
 async function pause(minutes) {
   const r = await fetch(`${ctx.env.service.url}/v1/pause`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes }),
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...tokenHeaders() }, body: JSON.stringify({ minutes }),
   });
   assert.equal(r.status, 200);
   return r.json();

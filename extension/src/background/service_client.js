@@ -7,13 +7,104 @@
   const CHECK_TIMEOUT_MS = 5000;
   const HEALTH_TIMEOUT_MS = 2000;
 
-  async function request(baseUrl, path, { method = 'GET', body, timeoutMs = CHECK_TIMEOUT_MS } = {}) {
+  /*
+   * Checking needs nothing; pausing and counters take this user's service token (issue 24,
+   * point 3), which only Conduct Guard's own extension can get: from the native messaging host,
+   * whose manifest (written by `conduct-guard setup` or IT's kit) names this extension's id.
+   * The Python copies (backend/conduct_guard/auth.py TOKEN_HEADER, NATIVE_HOST_NAME) are kept
+   * equal by tests/test_auth.py.
+   */
+  CG.SERVICE_AUTH = Object.freeze({
+    header: 'X-Conduct-Guard-Token',
+    nativeHost: 'com.conductguard.host',
+  });
+  const TOKEN_KEY = 'cg.serviceToken'; // storage.session {token}: the worker's pages only, gone with the browser
+  const AUTH_KEY = 'cg.serviceAuth'; // storage.session {ok, reason}: what the popup and options say
+
+  async function session(key) {
+    try { return (await CG.api.storage.session.get(key))[key]; } catch (_) { return undefined; }
+  }
+
+  /** Remember how the last try went (written only on change: the popup and options read it). */
+  async function setAuthState(state) {
+    const last = await session(AUTH_KEY);
+    if (last && last.ok === state.ok && last.reason === state.reason) return;
+    try { await CG.api.storage.session.set({ [AUTH_KEY]: state }); } catch (_) { /* no storage.session */ }
+  }
+
+  /** The token from the native host: {token} | {reason: 'host_missing' | 'host_failed'}. */
+  let asking = null; // one question at a time: events come in bursts (not state: a promise in flight)
+  function askNativeHost() {
+    if (!asking) asking = askNativeHostNow().finally(() => { asking = null; });
+    return asking;
+  }
+
+  async function askNativeHostNow() {
+    try {
+      const reply = await CG.api.runtime.sendNativeMessage(CG.SERVICE_AUTH.nativeHost, { kind: 'token' });
+      if (reply && reply.ok && typeof reply.token === 'string' && reply.token) return { token: reply.token };
+      return { reason: 'host_failed' };
+    } catch (error) {
+      // Chrome: "Specified native messaging host not found."; Firefox: "No such native application ..."
+      const missing = /not found|no such native application/i.test(String(error && error.message));
+      return { reason: missing ? 'host_missing' : 'host_failed' };
+    }
+  }
+
+  /**
+   * The token: kept in storage.session (the worker may be evicted at any time), asked of the
+   * native host when absent or when the service refused the one kept (`fresh`).
+   */
+  async function token({ fresh = false } = {}) {
+    if (!fresh) {
+      const kept = await session(TOKEN_KEY);
+      if (kept && kept.token) return kept.token;
+    }
+    const got = await askNativeHost();
+    if (!got.token) {
+      await setAuthState({ ok: false, reason: got.reason });
+      return null;
+    }
+    try { await CG.api.storage.session.set({ [TOKEN_KEY]: { token: got.token } }); } catch (_) { /* asked again next time */ }
+    await setAuthState({ ok: true });
+    return got.token;
+  }
+
+  /**
+   * A request that takes the token. A 401 means the token changed (a new install, another
+   * user's service): ask the host once more, then say so. -> request()'s reply, or
+   * {status: -1, reason} when there is no token to send.
+   */
+  async function authedRequest(baseUrl, path, options) {
+    let sent = await token();
+    if (!sent) return { status: -1, data: null, reason: (await session(AUTH_KEY) || {}).reason || 'host_failed' };
+    let reply = await request(baseUrl, path, { ...options, token: sent });
+    if (reply.status === 401) {
+      sent = await token({ fresh: true });
+      if (!sent) return { status: -1, data: null, reason: (await session(AUTH_KEY) || {}).reason || 'host_failed' };
+      reply = await request(baseUrl, path, { ...options, token: sent });
+      if (reply.status === 401) await setAuthState({ ok: false, reason: 'rejected' });
+    }
+    return reply;
+  }
+
+  /** For the popup and options: {ok: true} | {ok: false, reason} (asks the host if no token is kept). */
+  async function authState() {
+    const last = await session(AUTH_KEY);
+    if (last && last.ok === false && last.reason === 'rejected') return last;
+    return (await token()) ? { ok: true } : (await session(AUTH_KEY)) || { ok: false, reason: 'host_failed' };
+  }
+
+  async function request(baseUrl, path, { method = 'GET', body, timeoutMs = CHECK_TIMEOUT_MS, token: sent } = {}) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const headers = {};
+    if (body) headers['Content-Type'] = 'application/json';
+    if (sent) headers[CG.SERVICE_AUTH.header] = sent;
     try {
       const response = await fetch(baseUrl + path, {
         method,
-        headers: body ? { 'Content-Type': 'application/json' } : undefined,
+        headers,
         body: body ? JSON.stringify(body) : undefined,
         signal: controller.signal,
         cache: 'no-store',
@@ -85,21 +176,27 @@
     return reply.status === 200 ? reply.data : null;
   }
 
-  /** Best effort: counters for the status page. Never any text. */
+  /**
+   * Best effort: counters for the status page (takes the token). Never any text. Without the
+   * token the event is only counted in the extension (the popup and options say why).
+   */
   async function event(settings, { event, categories, site }) {
-    await request(settings.serviceUrl, '/v1/events', {
+    await authedRequest(settings.serviceUrl, '/v1/events', {
       method: 'POST', body: { event, categories, site }, timeoutMs: HEALTH_TIMEOUT_MS,
     });
   }
 
   /**
-   * The service's own pause (POST /v1/pause, as the tray does): minutes 15 or 60, 0 resumes.
-   * -> {ok: true, pausedUntil: ms|0} | {ok: false, offline: true} | {ok: false, error: 'locked'|'http_N'}
+   * The service's own pause (POST /v1/pause, as the tray does; takes the token): minutes 15 or
+   * 60, 0 resumes. -> {ok: true, pausedUntil: ms|0} | {ok: false, offline: true}
+   * | {ok: false, error: 'locked' | 'not_connected' | 'rejected' | 'http_N'}
    */
   async function pause(settings, minutes) {
-    const reply = await request(settings.serviceUrl, '/v1/pause', { method: 'POST', body: { minutes }, timeoutMs: HEALTH_TIMEOUT_MS });
+    const reply = await authedRequest(settings.serviceUrl, '/v1/pause', { method: 'POST', body: { minutes }, timeoutMs: HEALTH_TIMEOUT_MS });
     if (reply.status === 200 && reply.data) return { ok: true, pausedUntil: pausedUntil(reply.data) };
     if (reply.status === 0) return { ok: false, offline: true };
+    if (reply.status === -1) return { ok: false, error: 'not_connected' };
+    if (reply.status === 401) return { ok: false, error: 'rejected' };
     return { ok: false, error: reply.status === 403 ? 'locked' : `http_${reply.status}` };
   }
 
@@ -112,5 +209,5 @@
     return Number.isFinite(until) ? until : Date.now() + 60000;
   }
 
-  CG.service = { check, moderate, health, packs, event, pause, pausedUntil, request };
+  CG.service = { check, moderate, health, packs, event, pause, pausedUntil, request, token, authState };
 })(globalThis.CG);

@@ -122,7 +122,9 @@
       const { settings, locked } = await CG.settings.loadSettings();
       const status = await CG.service.health(settings);
       await rememberOnline(status.online);
-      return { ok: true, ...status, settings, locked, serviceUrl: settings.serviceUrl };
+      // whether pausing and the counters can reach the service (the token from the native host)
+      const auth = await CG.service.authState();
+      return { ok: true, ...status, auth, settings, locked, serviceUrl: settings.serviceUrl };
     },
 
     async [CG.MSG.GET_PACKS]() {
@@ -151,14 +153,17 @@
       const local = await readLocal(KEYS.pause, {});
       const sites = { ...(local.sites || {}) };
       if (site) delete sites[site];
+      let error = null;
       if (scope === 'all') {
         const { settings } = await CG.settings.loadSettings();
         const reply = await CG.service.pause(settings, 0);
-        // Resuming always succeeds here: an unreachable service holds no pause of its own.
+        // An unreachable service holds no pause of its own; one that is up needs the token to
+        // resume (the popup then says how to connect the extension).
         if (reply.ok || reply.offline) await setServicePause(0);
+        else if (reply.error === 'not_connected' || reply.error === 'rejected') error = reply.error;
       }
       await api.storage.local.set({ [KEYS.pause]: { sites: scope === 'all' ? {} : sites } });
-      return { ok: true, pause: await pauses() };
+      return error ? { ok: false, error, pause: await pauses() } : { ok: true, pause: await pauses() };
     },
 
     async [CG.MSG.RECORD_EVENT]({ event, categories, site }) {

@@ -41,6 +41,19 @@
         return { ok: false, error: String(e) };
       }
     },
+    /**
+     * Say why pausing everywhere and the counts cannot reach the service (this user's token, from
+     * the native messaging host, is missing or was refused), or hide `note` when they can.
+     * `auth`: GET_STATUS's {ok, reason}; checking posts never needs it.
+     */
+    showAuth(note, auth) {
+      note.hidden = !auth || auth.ok !== false;
+      if (note.hidden) return;
+      const command = document.createElement('code');
+      Object.assign(command, { textContent: 'conduct-guard setup', dir: 'ltr', lang: 'en' });
+      note.replaceChildren(...(auth.reason === 'rejected'
+        ? CG.page.tn('service_auth_rejected', [command]) : CG.page.tn('service_auth_missing', [command])));
+    },
     /** Disable controls whose setting IT locked, and say so next to them. */
     showLocks(root, locked) {
       for (const el of root.querySelectorAll('[data-setting]')) {
