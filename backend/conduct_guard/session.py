@@ -20,8 +20,8 @@ class InferenceSession:
     """One CPU session; its inputs are fed by the names the graph declares.
 
     One intra-op thread by default: measured here, one thread is stable while
-    two vary twofold between runs, and the service runs one session per request
-    thread anyway.
+    two vary twofold between runs, and the service's request threads already
+    run model passes side by side (below).
 
     One session serves all of waitress's request threads: run() releases the GIL
     and onnxruntime's CPU provider runs concurrent calls in parallel, without a
