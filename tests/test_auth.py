@@ -488,3 +488,23 @@ def test_it_kit_writes_the_machine_wide_host(tmp_path):
     assert "Native messaging host in this kit" in readme and info["chrome_id"] in readme
     kit = json.loads((tmp_path / "kit" / "kit.json").read_text())
     assert "service/native-host/linux/chromium-family/com.conductguard.host.json" in kit["files"]
+
+
+# ----------------------------------------------------------------- the cache's client (issue 24, point 4)
+
+
+def test_the_token_not_the_origin_names_the_extensions_cache_partition(app, token):
+    """Another local user can send the Chrome extension's public origin, but not the token: the
+    extension (which sends its token on checks once it holds it) keeps a cache of its own."""
+    from conduct_guard.api import client_key
+
+    def key(**headers):
+        with app.test_request_context(headers=headers) as context:
+            return client_key(context.request)
+
+    with_token = {TOKEN_HEADER: token}
+    assert key(Origin=CHROME, **with_token) == key(Origin=FIREFOX, **with_token) == key(**with_token) == "token"
+    assert key(Origin=CHROME) not in ("token", key())
+    assert key(Origin=CHROME, **{TOKEN_HEADER: "x" * 43}) == key(Origin=CHROME)  # a wrong token proves nothing
+    r = app.test_client().post("/v1/check", json={"text": "hello"}, headers={"Origin": CHROME, TOKEN_HEADER: "x" * 43})
+    assert r.status_code == 200  # checking never needs the token, right or wrong

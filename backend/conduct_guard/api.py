@@ -50,10 +50,14 @@ def checker() -> Checker:
 
 def client_key(req: Request) -> str:
     """Who is asking, for the scorer's cache: a client's checks reuse only its own cached pieces,
-    so no client can time another's (issue 24, point 4). Today the request's Origin (each allowed
-    extension origin is one client) or one key for all no-Origin callers (CLI-style scripts);
-    once the extension authenticates, its identity goes here. The prefix keeps an Origin from
-    naming the no-Origin key."""
+    so no client can time another's (issue 24, point 4). A caller with this user's token
+    (Conduct Guard's own extension, which sends it on its checks once it holds it, in any
+    browser) is one client; any other by its Origin, or one key for all no-Origin callers
+    (CLI-style scripts). An Origin alone proves little: another local user can send the Chrome
+    extension's public origin, but not the token. The prefixes keep an Origin from naming
+    another key."""
+    if service_state(current_app).credentials.matches(req.headers.get(TOKEN_HEADER)):
+        return "token"
     origin = req.headers.get("Origin")
     return "no-origin" if origin is None else f"origin {origin}"
 

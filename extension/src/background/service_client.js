@@ -129,16 +129,20 @@
     if (site) body.site = site;
     if (settings.pack) body.pack = settings.pack;
     if (lang) body.lang = lang;
-    let reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+    // Checking needs no token; sent when held, the service keeps this extension's cached pieces
+    // apart from any caller that only claims its origin (api.client_key). Never waits for the host.
+    const kept = await session(TOKEN_KEY);
+    const options = { method: 'POST', body, token: kept && kept.token };
+    let reply = await request(settings.serviceUrl, '/v1/check', options);
     if (reply.status === 400 && body.lang && reply.data && reply.data.error && reply.data.error.code === 'unknown_lang') {
       // A service that does not know this language: its findings in English, the UI still in it.
       delete body.lang;
-      reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+      reply = await request(settings.serviceUrl, '/v1/check', options);
     }
     if (reply.status === 400 && body.pack) {
       // A pack the service does not know (e.g. renamed): fall back to its default pack.
       delete body.pack;
-      reply = await request(settings.serviceUrl, '/v1/check', { method: 'POST', body });
+      reply = await request(settings.serviceUrl, '/v1/check', options);
     }
     if (reply.status === 200 && reply.data && reply.data.verdict) return { ok: true, result: reply.data };
     if (reply.status === 0) return { ok: false, offline: true };
