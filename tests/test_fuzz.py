@@ -78,7 +78,11 @@ def test_real_model_takes_any_text(real_classifier, text):
     st.text(any_char, max_size=60).map(lambda s: s.replace("\n", " ").replace("\r", " ")),
 ), max_size=6))
 def test_jsonl_never_crashes(lines):
-    result = CliRunner().invoke(main, ["check", "--jsonl", "-"], input="\n".join(lines) + "\n")
+    # stdin holds bytes: a raw line with a lone surrogate arrives as the bytes Python would write
+    # for it (surrogatepass), i.e. invalid UTF-8, which the CLI must refuse cleanly like any other
+    # (CliRunner itself cannot encode a str with a lone surrogate)
+    data = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+    result = CliRunner().invoke(main, ["check", "--jsonl", "-"], input=data)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 2)
     if result.exit_code == 2:
