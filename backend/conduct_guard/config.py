@@ -70,6 +70,11 @@ class ConfigError(ValueError):
     """A configuration file or value is wrong; the message names the file and key."""
 
 
+class MachinePolicyConfigError(ConfigError):
+    """IT's machine policy file is wrong. A ConfigError like any other (the CLI reports it the same
+    way), of its own type so that the tray can tell the officer it is IT's file, not theirs."""
+
+
 def default_config_file() -> Path:
     override = os.environ.get(CONFIG_FILE_ENV)
     if override:
@@ -116,6 +121,28 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(str(exc)) from None
 
 
+def save_user_setting(key: str, value: Any, path: Path | None = None) -> Path:
+    """Set one key in the officer's settings file (the tray's pack choice), validated as
+    :func:`read_config_file` reads it, so a value written here always loads. The other keys stay
+    as they are; a file that is not valid now is not overwritten (ConfigError, naming it). The
+    file is replaced in one step, so a crash never leaves half a file. Returns the file's path."""
+    path = Path(path) if path is not None else default_config_file()
+    settings = {**read_config_file(path), key: value}
+    try:
+        settings = validate_settings(settings, path)
+    except MachinePolicyError as exc:
+        raise ConfigError(str(exc)) from None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"{path}: cannot write settings: {exc.strerror or exc}") from None
+    return path
+
+
 def load_config(overrides: Mapping[str, Any] | None = None,
                 environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The effective configuration; ``overrides`` (create_app's argument) sit just below IT's policy."""
@@ -141,7 +168,7 @@ def load_config(overrides: Mapping[str, Any] | None = None,
     try:
         policy = load_machine_policy()
     except MachinePolicyError as exc:
-        raise ConfigError(str(exc)) from None
+        raise MachinePolicyConfigError(str(exc)) from None
     layer(_settings_to_config(policy.settings), str(policy.path))
     config["CG_LOCKED"] = policy.locked_keys() if policy else {}
     # an IT-signed build has its own Chrome id (from IT's signing key): accept its origin too
