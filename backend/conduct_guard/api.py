@@ -19,7 +19,7 @@ from . import __version__
 from .checker import CheckRequest, Checker, RequestError
 from .auth import TOKEN_HEADER, public
 from .moderation import ModerateRequest
-from .security import host_is_loopback, origin_allowed, origin_pattern_regex
+from .security import host_is_loopback, origin_allowed, origin_is_own, origin_pattern_regex
 from .state import ServiceState, service_state
 
 bp = Blueprint("conduct_guard_api", __name__, url_prefix="/v1")
@@ -78,7 +78,8 @@ def register_guards(app: Flask) -> None:
         if not host_is_loopback(request.host, service_state(app).extra_hosts):
             raise ApiError(403, "forbidden_host", "this service answers only to loopback host names")
         origin = request.headers.get("Origin")
-        if origin is not None and not origin_allowed(origin, app.config["CG_ALLOWED_ORIGINS"]):
+        if origin is not None and not (origin_allowed(origin, app.config["CG_ALLOWED_ORIGINS"])
+                                       or origin_is_own(origin, request.host)):  # the status page's forms
             raise ApiError(403, "forbidden_origin", "this origin is not allowed to use the service")
         view = app.view_functions.get(request.endpoint) if request.endpoint else None
         if view is None or request.method == "OPTIONS" or getattr(view, "conduct_guard_public", False):

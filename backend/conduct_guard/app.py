@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from .api import bp as api_bp, register_error_handlers, register_guards
     from .status import bp as status_bp
+    from .status_controls import bp as status_controls_bp
 
     app = Flask(__name__)
     app.config.update(load_config(config))
@@ -65,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(status_controls_bp)
     log.debug("conduct-guard %s ready: model %s, pack %s", __version__,
               checker.scorer.model_public().get("version"), state.pack)
     return app

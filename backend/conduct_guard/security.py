@@ -77,3 +77,12 @@ def origin_allowed(origin: str, allowed: Sequence[str]) -> bool:
     return any(origin == pattern or ("*" in pattern and re.match(origin_pattern_regex(pattern), origin))
                for pattern in allowed)
 
+
+def origin_is_own(origin: str | None, host_header: str | None) -> bool:
+    """The service's own pages: an Origin that is ``http://`` and the request's own Host, where
+    that Host is a loopback name. A browser sends it only for a page this service served (the
+    status page's buttons); a web page's form sends its own origin, and a ``file:`` or sandboxed
+    page sends ``null``."""
+    if not origin or not host_header or not host_is_loopback(host_header):
+        return False
+    return origin.strip().lower() == f"http://{host_header.strip().lower()}"

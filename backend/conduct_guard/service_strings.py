@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 from .categories import CATEGORIES, PLAIN_NAMES
 
 __all__ = ["LANGS", "BASE_LANG", "NATIVE_NAMES", "STRINGS", "direction", "t", "number", "normalize_lang",
-           "lang_from_accept_language", "pick_lang", "system_lang", "check_complete"]
+           "lang_from_accept_language", "pick_lang", "system_lang", "check_complete", "pause_label"]
 
 LANGS: tuple[str, ...] = ("en", "ur", "hi", "bn", "gu")
 BASE_LANG = "en"
@@ -449,6 +449,28 @@ STRINGS["en"].update({f"cat_{c}": PLAIN_NAMES[c] for c in CATEGORIES})
 for _lang, _names in _CATEGORY_NAMES.items():
     STRINGS[_lang].update({f"cat_{c}": name for c, name in _names.items()})
 
+# The status page's Quit button and the page it leaves (status_controls.py); its pause and
+# resume buttons use the tray's words (pause_minutes, pause_hour, resume).
+_CONTROL_WORDS = {
+    "en": {"quit_service": "Quit Conduct Guard",
+           "stopped": "Conduct Guard has stopped: posts are not checked until it starts again (at your "
+                      "next sign-in, or with {command})."},
+    "ur": {"quit_service": "Conduct Guard بند کریں",
+           "stopped": "Conduct Guard بند ہو گیا ہے: دوبارہ شروع ہونے تک پوسٹس کی جانچ نہیں ہو گی (اگلی بار "
+                      "سائن اِن پر، یا {command} سے)۔"},
+    "hi": {"quit_service": "Conduct Guard बंद करें",
+           "stopped": "Conduct Guard बंद हो गया है: फिर से शुरू होने तक पोस्ट की जाँच नहीं होगी (अगली बार "
+                      "साइन इन करने पर, या {command} से)।"},
+    "bn": {"quit_service": "Conduct Guard বন্ধ করুন",
+           "stopped": "Conduct Guard বন্ধ হয়েছে: আবার চালু না হওয়া পর্যন্ত পোস্ট যাচাই হবে না (পরের বার "
+                      "সাইন ইন করলে, অথবা {command} দিয়ে)।"},
+    "gu": {"quit_service": "Conduct Guard બંધ કરો",
+           "stopped": "Conduct Guard બંધ થયું છે: ફરી શરૂ ન થાય ત્યાં સુધી પોસ્ટની ચકાસણી નહીં થાય (આગલી વાર "
+                      "સાઇન ઇન કરો ત્યારે, અથવા {command} વડે)."},
+}
+for _lang, _words in _CONTROL_WORDS.items():
+    STRINGS[_lang].update(_words)
+
 
 def direction(lang: str) -> str:
     """``rtl`` for Urdu, ``ltr`` otherwise (the ``dir`` of the page)."""
@@ -476,6 +498,11 @@ def t(lang: str, key: str, count: int | None = None, **values: Any) -> str:
     if text is None:
         text = STRINGS[BASE_LANG][key]
     return text.format(**values) if values else text
+
+
+def pause_label(minutes: int, lang: str = BASE_LANG) -> str:
+    """The words for pausing ``minutes`` (the tray's menu item, the status page's button)."""
+    return t(lang, "pause_hour") if minutes == 60 else t(lang, "pause_minutes", count=minutes)
 
 
 def normalize_lang(value: Any) -> str | None:

@@ -38,6 +38,8 @@ class ServiceState:
     started_at: float | None = None      # epoch seconds; None: now (from clock)
     log_file: str | None = None          # the tray's log file, shown on the status page
     extra_hosts: tuple[str, ...] = ()    # host names besides loopback (`serve --host ADDR`)
+    # the tray's Quit (it ends the process); the status page offers Quit only where this is set
+    on_quit: Callable[[], Any] | None = None
     # this user's token: who may pause, post events and read counters (auth.py); None only for
     # a state made without an app (create_app always gives one)
     credentials: Credentials | None = None

@@ -37,6 +37,7 @@ from .service_strings import LANGS, NATIVE_NAMES, direction, lang_from_accept_la
 from .machine_policy import default_policy_path, setting_defaults
 from .state import PAUSE_MINUTES, service_state
 from .stats import EVENT_KINDS
+from .status_controls import CONTROLS_CSS, controls_html
 
 bp = Blueprint("conduct_guard_status", __name__)
 
@@ -170,7 +171,7 @@ th{background:#f6f8fa}.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:#57606a}code{font-size:.92em}
 [dir=rtl] td,[dir=rtl] th{text-align:right}[dir=rtl] .num{text-align:left}
 code{unicode-bidi:isolate;direction:ltr}
-"""
+""" + CONTROLS_CSS
 
 
 def _e(v: Any, lang: str = "en") -> str:
@@ -234,7 +235,7 @@ def _counters_html(today: dict, tr, n, lang: str) -> str:
 <table id="categories"><tr><th>{tr('col_category')}</th><th class=num>{tr('col_flagged')}</th>{cat_heads}</tr>{cat_rows}</table>"""
 
 
-def render_status_html(s: dict, lang: str = "en") -> str:
+def render_status_html(s: dict, lang: str = "en", controls: str = "") -> str:
     """The page; without ``s["today"]`` (a browser not authorised for the counts) it says how to
     see them instead."""
     if lang not in LANGS:
@@ -283,6 +284,7 @@ def render_status_html(s: dict, lang: str = "en") -> str:
 <h1>Conduct Guard <span class="badge {_e(svc['status'])}" id="state">{tr('state_' + svc['status'])}</span></h1>
 <p class="muted">{intro} {tr('counts_only')}</p>
 <p class="muted" id="languages">{tr('language')}: {langs}</p>
+{controls}
 <h2>{tr('h_service')}</h2>
 <table>
 <tr><th>{tr('model')}</th><td id="model" dir="ltr">{model_line}</td></tr>
@@ -324,13 +326,15 @@ def status_html():
         return resp
     lang = choose_lang(current_app, request.args.get("lang"), request.headers.get("Accept-Language"))
     shown = status_dict(current_app)
-    if not _page_may_show_counts():
+    authorised = _page_may_show_counts()
+    if not authorised:
         del shown["today"]
-    body = render_status_html(shown, lang)
+    controls = controls_html(service_state(current_app), lang) if authorised else ""  # its buttons too
+    body = render_status_html(shown, lang, controls)
     resp = Response(body, mimetype="text/html")
     resp.headers["Content-Language"] = lang
     resp.headers["Vary"] = "Accept-Language"
     resp.headers["Cache-Control"] = "no-store"
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
     resp.headers["X-Frame-Options"] = "DENY"
     return resp
