@@ -39,7 +39,7 @@ def test_default_port_everywhere():
     assert (serve["host"], serve["port"]) == (DEFAULT_HOST, DEFAULT_PORT)
     make_server = inspect.signature(server.make_server).parameters
     assert (make_server["host"].default, make_server["port"].default) == (DEFAULT_HOST, DEFAULT_PORT)
-    assert tray.TrayController().port == DEFAULT_PORT
+    assert tray.TrayController().runner.port == DEFAULT_PORT
 
 
 @pytest.mark.parametrize("key", sorted(SETTING_KEYS))

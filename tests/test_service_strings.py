@@ -16,7 +16,11 @@ from conduct_guard.service_strings import (LANGS, STRINGS, check_complete, direc
                                            number, pick_lang, system_lang, t)
 from conduct_guard.state import PAUSE_MINUTES, service_state
 from conduct_guard.stats import EVENT_KINDS
-from conduct_guard.tray import TrayController, _explain, menu_labels, tray_language
+from conduct_guard.modelinfo import ModelError
+from conduct_guard.tray import TrayController
+from conduct_guard.tray_menu import menu_labels
+from conduct_guard.tray_model import tray_language
+from conduct_guard.tray_service import explain
 from conftest import token_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,19 +194,19 @@ def test_tray_language_from_setting_then_system_locale():
 
 def test_tray_controller_lines_in_the_chosen_language(fake_scorer, monkeypatch):
     ctl = TrayController(lang="ur", app_factory=lambda: create_app({"CG_SCORER": fake_scorer}))
-    assert ctl.lang == "ur" and ctl.status_line() == STRINGS["ur"]["tray_starting"]
-    assert ctl.labels()["open_status"] == "صورتِ حال کا صفحہ کھولیں"
-    ctl.app = ctl.app_factory()
-    ctl.server = object()  # as if serving; nothing listens
-    assert ctl.status_line().startswith("Conduct Guard: جانچ جاری ہے")
+    assert ctl.model.lang == "ur" and ctl.model.status_line() == STRINGS["ur"]["tray_starting"]
+    assert menu_labels(ctl.model.lang)["open_status"] == "صورتِ حال کا صفحہ کھولیں"
+    ctl.runner.app = ctl.runner.app_factory()
+    ctl.runner.server = object()  # as if serving; nothing listens
+    assert ctl.model.status_line().startswith("Conduct Guard: جانچ جاری ہے")
     ctl.pause(15)
-    assert "تک رکی ہوئی ہے" in ctl.status_line()
+    assert "تک رکی ہوئی ہے" in ctl.model.status_line()
     # the configured ui_language, where none was given
     gu = TrayController(app_factory=lambda: create_app({"CG_SCORER": fake_scorer, "CG_UI_LANGUAGE": "gu"}))
-    gu.app = gu.app_factory()
-    assert gu.lang == "gu" and gu.labels()["quit"] == "બંધ કરો"
+    gu.runner.app = gu.runner.app_factory()
+    assert gu.model.lang == "gu" and menu_labels(gu.model.lang)["quit"] == "બંધ કરો"
     # errors: the officer's language on screen
-    err = _explain(FileNotFoundError("models/model.onnx missing"), 47814, "hi")
-    assert err.startswith("जाँच का मॉडल") and "models/model.onnx missing" in err
-    busy = _explain(OSError(errno.EADDRINUSE, "in use"), 47814, "bn")
+    err = explain(ModelError("models/model.onnx: model file is missing"), 47814, "hi")
+    assert err.startswith("जाँच का मॉडल") and "models/model.onnx: model file is missing" in err
+    busy = explain(OSError(errno.EADDRINUSE, "in use"), 47814, "bn")
     assert busy.startswith("পোর্ট 47814") and STRINGS["bn"]["retry"] in busy
