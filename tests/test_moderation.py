@@ -149,3 +149,14 @@ def test_real_model_marks_others_hate_and_leaves_a_citizens_opinion(real_classif
     assert "hate_speech" in results["hate"]["categories"]
     assert "official_information" in results["leak"]["categories"]
     assert not results["opinion"]["flagged"] and not results["greeting"]["flagged"]
+
+
+def test_status_page_shows_moderation_counts_never_text(app, client):
+    from conftest import token_headers
+
+    moderate(client, [{"id": "1", "text": "Those people are vermin."}, {"id": "2", "text": "Hello there."}])
+    today = client.get("/v1/status", headers=token_headers()).get_json()["today"]
+    assert today["moderation"]["checked"] == 2 and today["moderation"]["by_category"]["hate_speech"] == 1
+    page = client.get("/status", headers=token_headers()).get_data(as_text=True)
+    assert 'id="moderation"' in page and "Moderation assist" in page
+    assert "vermin" not in page

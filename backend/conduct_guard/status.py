@@ -215,15 +215,18 @@ def choose_lang(app: Flask, query: str | None, accept_language: str | None) -> s
 def _counters_html(today: dict, tr, n, lang: str) -> str:
     """Today's counts and the counts per category (what only an authorised page shows)."""
     v = today["verdicts"]
+    mod = today["moderation"]  # moderation assist: counts of others' messages, never their text
     cat_rows = "".join(
         "<tr><td>{}</td><td class=num>{}</td>{}</tr>".format(
             tr(f"cat_{c}"),
             n(today["flagged"].get(c, 0)),
-            "".join(f"<td class=num>{n(today['by_category'][c][k])}</td>" for k in EVENT_KINDS),
+            "".join(f"<td class=num>{n(today['by_category'][c][k])}</td>" for k in EVENT_KINDS)
+            + f"<td class=num>{n(mod['by_category'].get(c, 0))}</td>",
         )
         for c in CATEGORIES
     )
     cat_heads = "".join(f"<th class=num>{tr('col_' + k)}</th>" for k in EVENT_KINDS)
+    cat_heads += f"<th class=num>{tr('col_moderated')}</th>"
     return f"""<h2>{tr('h_today', date=number(today['date'], lang))}</h2>
 <table id="today">
 <tr><th>{tr('checks')}</th><td class=num>{n(today['checks'])}</td><th>{tr('warnings')}</th><td class=num>{n(today['warnings'])}</td></tr>
@@ -232,7 +235,9 @@ def _counters_html(today: dict, tr, n, lang: str) -> str:
 <tr><th>{tr('ignored')}</th><td class=num>{n(today['ignored'])}</td><th>{tr('opted_out')}</th><td class=num>{n(today['opted_out'])}</td></tr>
 </table>
 <h2>{tr('h_categories')}</h2>
-<table id="categories"><tr><th>{tr('col_category')}</th><th class=num>{tr('col_flagged')}</th>{cat_heads}</tr>{cat_rows}</table>"""
+<table id="categories"><tr><th>{tr('col_category')}</th><th class=num>{tr('col_flagged')}</th>{cat_heads}</tr>{cat_rows}</table>
+<h2>{tr('h_moderation')}</h2>
+<table id="moderation"><tr><th>{tr('mod_checked')}</th><td class=num>{n(mod['checked'])}</td><th>{tr('mod_flagged')}</th><td class=num>{n(mod['flagged'])}</td></tr></table>"""
 
 
 def render_status_html(s: dict, lang: str = "en", controls: str = "") -> str:
