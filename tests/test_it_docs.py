@@ -177,6 +177,8 @@ def test_every_documented_itkit_command_works_installed(installed, tmp_path):
         for k, v in policy.items():
             assert f"`{k}` | `{json.dumps(v, ensure_ascii=False)}`" in readme
         assert "[tray]" in readme
+        pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+        assert pictures and all((out / rel).is_file() for rel in pictures), pictures  # the kit shows them too
 
         # autostart: an absolute interpreter running the tray module, as `autostart enable` writes
         desktop = (out / "service/autostart/conduct-guard.desktop").read_text()

@@ -4,6 +4,7 @@
 
     DIR/
       README-IT.md                         step by step (Intune, GPO, Jamf, Linux), ids filled in
+      screenshots/                         the tray's and status page's pictures README-IT.md shows
       kit.json                             ids, version, update URL, sha256 of every file
       managed_settings.json                the extension's managed settings (from the policy)
       host/                                copy to the web server at URL
@@ -581,6 +582,7 @@ def build_kit(
         "native_host": {"name": native_setup.NATIVE_HOST_NAME, "chrome_ids": chrome_ids, "firefox_id": gecko_id},
     }
     files["README-IT.md"] = _readme(info, service_policy)
+    files.update(_readme_pictures())
 
     out.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
@@ -604,6 +606,16 @@ def find_it_doc() -> Path | None:
         if doc.is_file():
             return doc
     return None
+
+
+def _readme_pictures() -> dict[str, bytes]:
+    """The screenshots docs/IT.md shows (``screenshots/*.png`` beside it), at the same relative
+    path beside README-IT.md, so the kit's page shows them too."""
+    doc = find_it_doc()
+    folder = doc.parent / "screenshots" if doc is not None else None
+    if folder is None or not folder.is_dir():
+        return {}
+    return {f"screenshots/{png.name}": png.read_bytes() for png in sorted(folder.glob("*.png"))}
 
 
 # docs/IT.md's examples -> this kit's values
