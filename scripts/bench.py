@@ -44,9 +44,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
-from conduct_guard.modelinfo import ModelInfo, default_model_dir  # noqa: E402
-from conduct_guard.session import InferenceSession  # noqa: E402
-from conduct_guard.tokenize import TextEncoder  # noqa: E402
+from conduct_guard.engine.modelinfo import ModelInfo, default_model_dir  # noqa: E402
+from conduct_guard.engine.session import InferenceSession  # noqa: E402
+from conduct_guard.engine.tokenize import TextEncoder  # noqa: E402
 
 SENTENCES = [
     "The district office will stay open on Saturday for the flood relief registration drive",

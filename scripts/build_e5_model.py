@@ -359,7 +359,7 @@ def stage_export(args) -> None:
 
 
 def stage_thresholds(args) -> None:
-    from conduct_guard.scoring import Classifier
+    from conduct_guard.engine.scoring import Classifier
 
     work, out = Path(args.work), Path(args.out)
     _, val = load_split(work)

@@ -289,7 +289,7 @@ def chunk_rows(rows: list[dict]) -> list[dict]:
     A chunk of a benign row is benign; a chunk of a violating row gets the categories of the gold
     spans it overlaps (rows without category spans give no chunks: which sentence carries the
     violation is unknown)."""
-    from conduct_guard.segment import split_chunks
+    from conduct_guard.engine.segment import split_chunks
 
     out = []
     for r in rows:
@@ -564,15 +564,15 @@ def val_probabilities(out: Path, texts: list[str], work: Path) -> tuple[np.ndarr
     """Probabilities of the shipped int8 model through the project's runtime engine; falls back to
     the torch fp32 model only when the engine is not importable yet."""
     try:
-        from conduct_guard.scoring import Classifier
+        from conduct_guard.engine.scoring import Classifier
     except Exception as e:  # noqa: BLE001
-        print(f"conduct_guard.scoring not importable ({e}); using torch fp32 probabilities", flush=True)
+        print(f"conduct_guard.engine.scoring not importable ({e}); using torch fp32 probabilities", flush=True)
         model, _ = load_trained(work)
         return predict_torch(model, encode(tokenizer(), texts)), "torch-fp32"
     clf = Classifier.from_model_dir(out)
     p = np.asarray(clf.probabilities(texts))
     order = [list(clf.info.labels).index(l) for l in LABELS]
-    return p[:, order], "onnx-int8 (conduct_guard.scoring)"
+    return p[:, order], "onnx-int8 (conduct_guard.engine.scoring)"
 
 
 def stage_thresholds(args) -> None:

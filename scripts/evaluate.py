@@ -5,7 +5,7 @@
         --data ../shared/data --out models
 
 Writes OUT/EVAL.md and OUT/eval.json. The model runs through the project's own engine
-(`conduct_guard.scoring.Classifier`), exactly as the product scores a post (max over sentence
+(`conduct_guard.engine.scoring.Classifier`), exactly as the product scores a post (max over sentence
 chunks), with the thresholds of model.json. Public sets that are absent are skipped with a note.
 """
 from __future__ import annotations
@@ -188,7 +188,7 @@ def predict(probs: np.ndarray, thresholds: dict) -> np.ndarray:
 # Running the model (through the project's engine only)
 # --------------------------------------------------------------------------------------
 def load_classifier(model_dir: Path, model_file: str | None = None):
-    from conduct_guard.scoring import Classifier
+    from conduct_guard.engine.scoring import Classifier
 
     return Classifier.from_model_dir(model_dir, model_file=model_file)
 
@@ -531,7 +531,7 @@ def render_markdown(r: dict) -> str:
         L += [r["real_text_markdown"], "## The project's own test set", ""]
     L += [
          f"Test set: `{r['test_file']}` ({m['n']} rows: {m['n_violating']} violating, {m['n_benign']} benign). "
-         "Scored through `conduct_guard.scoring.Classifier` (the higher of the best sentence chunk and the whole post, as shipped) with the "
+         "Scored through `conduct_guard.engine.scoring.Classifier` (the higher of the best sentence chunk and the whole post, as shipped) with the "
          "thresholds of model.json, which were chosen on the validation split, never on this file.", "",
          "## Headline", "", "| metric | target | model (int8) | keyword baseline | met |", "| --- | --- | --- | --- | --- |"]
     kb_cm = r.get("keyword_baseline_slices", {}).get("code_mixed (-Latn)", {})

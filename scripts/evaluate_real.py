@@ -45,7 +45,7 @@ def half_of(source_id: str) -> str:
 
 
 def product_results(model_dir: Path, texts: list[str], pack: str | None = None) -> list[dict]:
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     with tempfile.TemporaryDirectory() as stats:
         app = create_app({"CG_MODEL_DIR": str(model_dir), "CG_WARM_UP": False, "CG_STATS_DIR": stats,

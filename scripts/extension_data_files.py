@@ -3,7 +3,7 @@
     python scripts/extension_data_files.py           print the block to paste into setup.cfg
     python scripts/extension_data_files.py --check   exit 1 when setup.cfg differs from extension/
 
-The files are those the IT kit packs (conduct_guard.itkit._iter_files), so an installed package
+The files are those the IT kit packs (conduct_guard.deploy.itkit._iter_files), so an installed package
 ships exactly what `conduct-guard itkit` signs from a checkout.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
-from conduct_guard.itkit import EXTENSION_DATA_DIR, _iter_files  # noqa: E402
+from conduct_guard.deploy.itkit import EXTENSION_DATA_DIR, _iter_files  # noqa: E402
 
 PREFIX = "/".join(EXTENSION_DATA_DIR)
 

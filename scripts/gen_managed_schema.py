@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate extension/managed_schema.json from backend/conduct_guard/settings_schema.json.
+"""Generate extension/managed_schema.json from backend/conduct_guard/settings/settings_schema.json.
 
 settings_schema.json is the ONE source of the settings IT can lock (keys, types, defaults,
 descriptions). The browser's managed-storage schema is derived from it, so the machine policy
@@ -21,9 +21,9 @@ TARGET = ROOT / "extension" / "managed_schema.json"
 
 # The checkout's settings_schema.json is the source, not that of an installed (maybe older) copy
 # of the package: the checkout's backend/ goes first on the path.
-if (ROOT / "backend" / "conduct_guard" / "settings_schema.json").is_file():
+if (ROOT / "backend" / "conduct_guard" / "settings" / "settings_schema.json").is_file():
     sys.path.insert(0, str(ROOT / "backend"))
-from conduct_guard.machine_policy import browser_managed_schema  # noqa: E402
+from conduct_guard.settings.machine_policy import browser_managed_schema  # noqa: E402
 
 
 def render() -> str:

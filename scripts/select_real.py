@@ -95,7 +95,7 @@ def dedupe(rows, seen):
 
 
 def select_train(model_dir: Path, rng: random.Random, seen: set) -> list[tuple[str, str]]:
-    from conduct_guard.scoring import Classifier
+    from conduct_guard.engine.scoring import Classifier
     import numpy as np
 
     clf = Classifier.from_model_dir(model_dir, threads=2, cache_bytes=0)

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))  # a checkout works without installing
 
 from conduct_guard.categories import CATEGORIES  # noqa: E402
-from conduct_guard.scoring import TextScores  # noqa: E402
-from conduct_guard.segment import split_chunks  # noqa: E402
+from conduct_guard.engine.scoring import TextScores  # noqa: E402
+from conduct_guard.engine.segment import split_chunks  # noqa: E402
 
 # Words that make the fake classifier score a chunk high for a category.
 FAKE_KEYWORDS = {
@@ -77,7 +77,7 @@ def isolated_settings(tmp_path, monkeypatch):
 def token_headers() -> dict:
     """The header with this test's token (what the tray, the CLI and the extension send to
     pause, post events and read counters)."""
-    from conduct_guard.auth import TOKEN_HEADER, load_or_create_token
+    from conduct_guard.service.auth import TOKEN_HEADER, load_or_create_token
 
     return {TOKEN_HEADER: load_or_create_token()}
 
@@ -89,7 +89,7 @@ def fake_scorer():
 
 @pytest.fixture
 def app(fake_scorer):
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     return create_app({"CG_SCORER": fake_scorer})
 
@@ -101,7 +101,7 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def real_classifier():
-    from conduct_guard.scoring import Classifier
+    from conduct_guard.engine.scoring import Classifier
 
     return Classifier.from_model_dir()
 

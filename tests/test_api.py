@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.state import service_state
+from conduct_guard.service.state import service_state
 
 EXTENSION_ORIGIN = "chrome-extension://" + "a" * 32
 
@@ -141,7 +141,7 @@ def test_web_origin_is_refused(client):
 def test_extension_origins_are_allowed(client, app, origin):
     app.config["CG_ALLOWED_ORIGINS"].append(EXTENSION_ORIGIN)
     # the CORS matcher was built at start; a fresh app sees the new list
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
     fresh = create_app({"CG_SCORER": app.extensions["conduct_guard"].scorer,
                         "CG_ALLOWED_ORIGINS": [EXTENSION_ORIGIN, "moz-extension://*"]}).test_client()
     response = post(fresh, {"text": "hi"}, Origin=origin)
@@ -207,7 +207,7 @@ def test_default_chrome_origin_is_the_manifest_key_id(client):
 
 
 def test_an_explicitly_bound_address_is_accepted_as_host(fake_scorer):
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     app = create_app({"CG_SCORER": fake_scorer})
     service_state(app).extra_hosts = ("192.0.2.10",)  # as `conduct-guard serve --host 192.0.2.10` does
@@ -217,7 +217,7 @@ def test_an_explicitly_bound_address_is_accepted_as_host(fake_scorer):
 
 
 def test_it_signed_extension_ids_from_machine_policy_are_allowed(fake_scorer, tmp_path, monkeypatch):
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     it_id = "p" * 32
     policy = tmp_path / "policy.json"
@@ -237,7 +237,7 @@ def test_finding_rule_names_its_source_document(client):
 def test_finding_rule_carries_the_rules_own_words_document_and_what_to_do_instead(client):
     """The card's "see the rule" needs the quote, the document's title and date and an 'instead'
     text, not a seed file name (the contract's four keys stay as they were)."""
-    from conduct_guard.policy import load_packs
+    from conduct_guard.rules.policy import load_packs
 
     packs = load_packs()
     for pack_id, text in [("pk-federal", "Sharing the draft summary"), ("pk-aiou", "What a useless policy"),

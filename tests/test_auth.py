@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conduct_guard import auth, native_setup
-from conduct_guard.app import create_app
-from conduct_guard.auth import TOKEN_HEADER, Credentials, load_or_create_token, make_ticket
-from conduct_guard.cli import main
-from conduct_guard.config import CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID
-from conduct_guard.state import service_state
+from conduct_guard.desktop import native_setup
+from conduct_guard.service import auth
+from conduct_guard.service.app import create_app
+from conduct_guard.service.auth import TOKEN_HEADER, Credentials, load_or_create_token, make_ticket
+from conduct_guard.cli.commands import main
+from conduct_guard.settings.config import CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID
+from conduct_guard.service.state import service_state
 
 ROOT = Path(__file__).resolve().parents[1]
 FIREFOX = "moz-extension://5c7a0f2e-3b1d-4c6e-9a8f-0c0d0e0f1a2b"
@@ -226,7 +227,7 @@ def test_the_page_takes_the_token_header_too(app, token):
 
 @pytest.mark.parametrize("lang", ["ur", "hi", "bn", "gu"])
 def test_the_hidden_counts_note_is_in_the_pages_language(app, lang):
-    from conduct_guard.service_strings import STRINGS
+    from conduct_guard.service.service_strings import STRINGS
 
     page = app.test_client().get(f"/status?lang={lang}").get_data(as_text=True)
     assert STRINGS[lang]["open_status"] in page and "conduct-guard status --open" in page
@@ -284,7 +285,7 @@ def test_native_host_refuses_broken_framing(stdin, code):
 def test_native_host_serve_in_process():
     import io
 
-    from conduct_guard.native_host import serve
+    from conduct_guard.desktop.native_host import serve
 
     out = io.BytesIO()
     assert serve(io.BytesIO(frame({"kind": "ping"})), out) == 0
@@ -443,7 +444,7 @@ def test_the_extension_names_the_same_header_and_host():
 
 
 def test_the_extension_ids_are_the_manifests():
-    from conduct_guard.itkit import extension_id_from_manifest_key
+    from conduct_guard.deploy.itkit import extension_id_from_manifest_key
 
     manifest = json.loads((ROOT / "extension/manifest.json").read_text(encoding="utf-8"))
     assert extension_id_from_manifest_key(manifest["key"]) == CHROME_EXTENSION_ID
@@ -452,7 +453,7 @@ def test_the_extension_ids_are_the_manifests():
 
 
 def test_the_app_dir_is_the_configs():
-    from conduct_guard.config import APP_NAME
+    from conduct_guard.settings.config import APP_NAME
 
     assert auth.APP_DIR_NAME == APP_NAME
 
@@ -461,7 +462,7 @@ def test_the_app_dir_is_the_configs():
 
 
 def test_it_kit_writes_the_machine_wide_host(tmp_path):
-    from conduct_guard import itkit
+    from conduct_guard.deploy import itkit
 
     info = itkit.build_kit(tmp_path / "kit", tmp_path / "key.pem", "https://it.example.gov.pk/cg", None,
                            create_key=True, tray_python={"windows": r"D:\Py\pythonw.exe"})
@@ -496,7 +497,7 @@ def test_it_kit_writes_the_machine_wide_host(tmp_path):
 def test_the_token_not_the_origin_names_the_extensions_cache_partition(app, token):
     """Another local user can send the Chrome extension's public origin, but not the token: the
     extension (which sends its token on checks once it holds it) keeps a cache of its own."""
-    from conduct_guard.api import client_key
+    from conduct_guard.service.api import client_key
 
     def key(**headers):
         with app.test_request_context(headers=headers) as context:

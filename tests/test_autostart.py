@@ -19,8 +19,8 @@ except ImportError:
 
 from click.testing import CliRunner
 
-from conduct_guard import autostart as a
-from conduct_guard.admin_cli import autostart as autostart_cli
+from conduct_guard.desktop import autostart as a
+from conduct_guard.cli.admin import autostart as autostart_cli
 
 CMD = ["/opt/Conduct Guard/bin/python3", "-m", "conduct_guard.tray"]
 WINCMD = [r"C:\Program Files\Conduct Guard\pythonw.exe", "-m", "conduct_guard.tray"]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conduct_guard import __version__
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.cli import main
+from conduct_guard.cli.commands import main
 
 
 @pytest.fixture

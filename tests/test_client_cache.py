@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conduct_guard.scoring import CACHE_CLIENTS, Classifier
+from conduct_guard.engine.scoring import CACHE_CLIENTS, Classifier
 
 TEXT = ("The transfer list of the district officers will be notified on Monday morning. "
         "Please keep it within this group until the order is signed by the secretary.")
@@ -70,8 +70,8 @@ def test_partitions_are_capped_and_the_oldest_client_goes(classifier):
 def test_http_clients_do_not_share_cache_entries(classifier, monkeypatch):
     """Over HTTP: the extension (an Origin) checks a post; a no-Origin caller then checks the same
     post and pays every model pass, as for a post nobody checked; its statistics show no hit."""
-    from conduct_guard.api import client_key
-    from conduct_guard.app import create_app
+    from conduct_guard.service.api import client_key
+    from conduct_guard.service.app import create_app
 
     app = create_app({"CG_SCORER": classifier, "CG_ALLOWED_ORIGINS": [MOZ_ORIGIN]})
     http = app.test_client()

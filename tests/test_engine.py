@@ -8,9 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from conduct_guard.modelinfo import ModelError, ModelInfo, default_model_dir
-from conduct_guard.scoring import Classifier
-from conduct_guard.segment import split_chunks, split_sentences
+from conduct_guard.engine.modelinfo import ModelError, ModelInfo, default_model_dir
+from conduct_guard.engine.scoring import Classifier
+from conduct_guard.engine.segment import split_chunks, split_sentences
 
 
 def texts_of(text, chunks):
@@ -132,7 +132,7 @@ def test_native_script_sentence_ends_split_chunks():
 
 def test_the_cache_is_capped_by_bytes_not_entries():
     """8,000 long texts once grew the service to 834 MB: the cap counts bytes."""
-    from conduct_guard.scoring import _LRUCache
+    from conduct_guard.engine.scoring import _LRUCache
 
     cache = _LRUCache(1024 * 1024)
     value = np.zeros(9, dtype=np.float32)
@@ -230,9 +230,9 @@ def test_post_read_as_a_whole_counts_and_points_at_a_sentence(classifier):
 def test_whole_post_finding_spans_its_strongest_sentence():
     import numpy as np
 
-    from conduct_guard.explain import build_evidence
-    from conduct_guard.scoring import TextScores
-    from conduct_guard.segment import split_chunks
+    from conduct_guard.engine.explain import build_evidence
+    from conduct_guard.engine.scoring import TextScores
+    from conduct_guard.engine.segment import split_chunks
 
     text = "No water in our office for a week now. The minister opened a new fountain in his town today."
     chunks = tuple(split_chunks(text))

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conduct_guard.cli import main
+from conduct_guard.cli.commands import main
 
 # every code point, lone surrogates and NUL included
 any_char = st.characters(codec=None, exclude_categories=())

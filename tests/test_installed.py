@@ -25,6 +25,6 @@ def test_installed_command_finds_the_shipped_model(tmp_path):
     shipped = json.loads((Path(__file__).resolve().parents[1] / "models" / "model.json").read_text())
     assert result["model"] == {"name": shipped["name"], "version": shipped["version"]}
     where = subprocess.run([str(SCRIPT.with_name("python")), "-c",
-                            "import conduct_guard.modelinfo as m; print(m.default_model_dir())"],
+                            "import conduct_guard.engine.modelinfo as m; print(m.default_model_dir())"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert "share/conduct-guard/models" in where.stdout.replace("\\", "/")

@@ -62,7 +62,7 @@ def test_itkit_without_the_kit_extra_says_how_to_get_it(monkeypatch, tmp_path):
 
     from click.testing import CliRunner
 
-    from conduct_guard.cli import main
+    from conduct_guard.cli.commands import main
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "cryptography" else real(name, *a))
@@ -107,7 +107,7 @@ def test_every_documented_itkit_command_works_installed(installed, tmp_path):
 
     # the code really comes from the install, and it finds the installed extension
     where = subprocess.run([sys.executable, "-c",
-                            "import conduct_guard, conduct_guard.itkit as k; "
+                            "import conduct_guard, conduct_guard.deploy.itkit as k; "
                             "print(conduct_guard.__file__); print(k.find_extension_dir()); print(k.find_it_doc())"],
                            cwd=work, env=env, capture_output=True, text=True, timeout=60)
     assert where.returncode == 0, where.stderr

@@ -20,9 +20,9 @@ except ImportError:
 
 from click.testing import CliRunner
 
-from conduct_guard import itkit
-from conduct_guard.admin_cli import itkit as itkit_cli
-from conduct_guard.machine_policy import MachinePolicyError, browser_managed_values, load_machine_policy
+from conduct_guard.deploy import itkit
+from conduct_guard.cli.admin import itkit as itkit_cli
+from conduct_guard.settings.machine_policy import MachinePolicyError, browser_managed_values, load_machine_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICY = {
@@ -103,7 +103,7 @@ def test_extension_id_known_vector():
     ext_id = itkit.extension_id_from_manifest_key(key)
     assert len(ext_id) == 32 and set(ext_id) <= set("abcdefghijklmnop")
     try:
-        from conduct_guard.config import EXTENSION_ORIGINS
+        from conduct_guard.settings.config import EXTENSION_ORIGINS
     except Exception:
         return
     assert f"chrome-extension://{ext_id}" in EXTENSION_ORIGINS

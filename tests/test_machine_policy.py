@@ -14,7 +14,7 @@ except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.machine_policy import (
+from conduct_guard.settings.machine_policy import (
     ENV_VAR,
     MachinePolicy,
     MachinePolicyError,
@@ -128,7 +128,7 @@ def test_normalisation(tmp_path):
 @pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
 def test_precedence_machine_over_user_over_default(tmp_path, monkeypatch, platform):
     """The service's real layering (config.load_config): defaults < the officer's file < IT's."""
-    from conduct_guard.config import load_config
+    from conduct_guard.settings.config import load_config
 
     # the OS's default location, laid out under a fake root (no live OS is touched)
     default = default_policy_path(platform, {})
@@ -151,7 +151,7 @@ def test_precedence_machine_over_user_over_default(tmp_path, monkeypatch, platfo
 
 
 def test_no_policy_locks_nothing():
-    from conduct_guard.config import load_config
+    from conduct_guard.settings.config import load_config
 
     config = load_config({"CG_ENFORCEMENT": "warn"})
     assert config["CG_ENFORCEMENT"] == "warn" and config["CG_LOCKED"] == {}
@@ -307,7 +307,7 @@ def test_policy_object_is_plain_and_frozen():
 import shutil
 import subprocess
 
-from conduct_guard.machine_policy import browser_managed_schema, browser_managed_values
+from conduct_guard.settings.machine_policy import browser_managed_schema, browser_managed_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT_SCHEMA = ROOT / "extension" / "managed_schema.json"
@@ -335,7 +335,7 @@ def test_managed_schema_file_matches_the_source():
     if not EXT_SCHEMA.exists():
         pytest.skip("extension/managed_schema.json not written yet")
     assert json.loads(EXT_SCHEMA.read_text(encoding="utf-8")) == browser_managed_schema(), (
-        "extension/managed_schema.json drifted from backend/conduct_guard/settings_schema.json: "
+        "extension/managed_schema.json drifted from backend/conduct_guard/settings/settings_schema.json: "
         "run python scripts/gen_managed_schema.py"
     )
 

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
+from conduct_guard import PACKAGE_DIR
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.moderation import ACTIONS, MAX_MESSAGES
-from conduct_guard.state import service_state
-from conduct_guard.policy import SCHEMA_PATH, PackError, load_pack, load_packs
+from conduct_guard.rules.moderation import ACTIONS, MAX_MESSAGES
+from conduct_guard.service.state import service_state
+from conduct_guard.rules.policy import SCHEMA_PATH, PackError, load_pack, load_packs
 
 # Categories an admin must act on (issue 26): hate, incitement/threats/obscenity, rumours, others'
 # personal data, leaked official documents (and harm to security). A citizen's political opinion
@@ -49,7 +50,7 @@ def test_moderation_actions_are_one_fact_with_the_schema():
 
 
 def test_moderation_actions_are_the_extensions_too():
-    protocol = (SCHEMA_PATH.parents[3] / "extension" / "src" / "shared" / "protocol.js").read_text(encoding="utf-8")
+    protocol = (PACKAGE_DIR.parents[1] / "extension" / "src" / "shared" / "protocol.js").read_text(encoding="utf-8")
     line = next(l for l in protocol.splitlines() if "CG.MOD_ACTIONS" in l and "freeze" in l)
     assert line.split("[", 1)[1].split("]", 1)[0].replace("'", "").replace(" ", "").split(",") == list(ACTIONS)
 
@@ -136,7 +137,7 @@ def test_moderation_is_counted_per_category_without_text(app, client):
 
 
 def test_real_model_marks_others_hate_and_leaves_a_citizens_opinion(real_classifier):
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     client = create_app({"CG_SCORER": real_classifier}).test_client()
     messages = [

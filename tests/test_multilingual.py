@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from tokenizers import Tokenizer
 
-from conduct_guard.app import create_app
-from conduct_guard.modelinfo import ModelInfo, default_model_dir
-from conduct_guard.scoring import Classifier
+from conduct_guard.service.app import create_app
+from conduct_guard.engine.modelinfo import ModelInfo, default_model_dir
+from conduct_guard.engine.scoring import Classifier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "e5_pieces.json"
 

@@ -8,10 +8,15 @@ import json
 
 import pytest
 
-from conduct_guard import cli, explain, policy, recognisers, segment, server, tray
-from conduct_guard.config import DEFAULT_HOST, DEFAULT_PORT, SETTING_KEYS, defaults
-from conduct_guard.machine_policy import setting_defaults, settings_schema
-from conduct_guard.policy import ACCOUNTS, DEFAULT_ACCOUNT, DEFAULT_PACK, SCHEMA_PATH, load_packs
+from conduct_guard import recognisers
+from conduct_guard.cli import commands as cli
+from conduct_guard.desktop import tray
+from conduct_guard.engine import explain, segment
+from conduct_guard.rules import policy
+from conduct_guard.service import server
+from conduct_guard.settings.config import DEFAULT_HOST, DEFAULT_PORT, SETTING_KEYS, defaults
+from conduct_guard.settings.machine_policy import setting_defaults, settings_schema
+from conduct_guard.rules.policy import ACCOUNTS, DEFAULT_ACCOUNT, DEFAULT_PACK, SCHEMA_PATH, load_packs
 
 
 def test_accounts_in_the_schemas_are_policy_accounts():

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.policy import (
+from conduct_guard.rules.policy import (
     BUILTIN_DIR,
     DEFAULT_PACK,
     CheckContext,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conduct_guard.app import create_app
+from conduct_guard.service.app import create_app
 
 CLEAR_CASES = {
     "official_information": [

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conduct_guard.server import make_server
+from conduct_guard.service.server import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -139,7 +139,7 @@ def test_serve_process_answers_and_stops_on_signal(tmp_path, sig):
 
 
 def test_ipv6_loopback_is_loopback():
-    from conduct_guard.security import address_is_loopback
+    from conduct_guard.service.security import address_is_loopback
 
     assert all(address_is_loopback(a) for a in ("::1", "[::1]", "127.0.0.1", "127.3.2.1", "localhost"))
     assert not any(address_is_loopback(a) for a in ("0.0.0.0", "::", "192.168.1.4", "example.org", ""))

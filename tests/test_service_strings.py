@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from conduct_guard.app import create_app
+from conduct_guard.service.app import create_app
 from conduct_guard.categories import CATEGORIES, PLAIN_NAMES
-from conduct_guard.service_strings import (LANGS, STRINGS, check_complete, direction, lang_from_accept_language,
+from conduct_guard.service.service_strings import (LANGS, STRINGS, check_complete, direction, lang_from_accept_language,
                                            number, pick_lang, system_lang, t)
-from conduct_guard.state import PAUSE_MINUTES, service_state
-from conduct_guard.stats import EVENT_KINDS
-from conduct_guard.modelinfo import ModelError
-from conduct_guard.tray import TrayController
-from conduct_guard.tray_menu import menu_labels
-from conduct_guard.tray_model import tray_language
-from conduct_guard.tray_service import explain
+from conduct_guard.service.state import PAUSE_MINUTES, service_state
+from conduct_guard.service.stats import EVENT_KINDS
+from conduct_guard.engine.modelinfo import ModelError
+from conduct_guard.desktop.tray import TrayController
+from conduct_guard.desktop.tray_menu import menu_labels
+from conduct_guard.desktop.tray_model import tray_language
+from conduct_guard.desktop.tray_service import explain
 from conftest import token_headers
 
 ROOT = Path(__file__).resolve().parents[1]

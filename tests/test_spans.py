@@ -8,10 +8,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from conduct_guard.explain import build_evidence
+from conduct_guard.engine.explain import build_evidence
 from conduct_guard.recognisers import Match
-from conduct_guard.scoring import Classifier, TextScores
-from conduct_guard.segment import split_chunks
+from conduct_guard.engine.scoring import Classifier, TextScores
+from conduct_guard.engine.segment import split_chunks
 
 LABELS = ("political_opinion", "privacy")
 THRESHOLDS = {"political_opinion": 0.7, "privacy": 0.5}
@@ -77,7 +77,7 @@ def test_a_one_sentence_chunk_needs_no_sentence_pass():
 
 @pytest.fixture(scope="module")
 def real_checker(real_classifier):
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     return create_app({"CG_SCORER": real_classifier}).extensions["conduct_guard"]
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from conduct_guard import stats as stats_mod
-from conduct_guard.stats import Stats
+from conduct_guard.service import stats as stats_mod
+from conduct_guard.service.stats import Stats
 from conftest import token_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +111,7 @@ def test_counts_saved_at_interpreter_exit(tmp_path):
     """A process that records and exits without calling flush() still saves every count (atexit)."""
     code = textwrap.dedent(f"""
         import sys; sys.path.insert(0, {str(ROOT / 'backend')!r})
-        from conduct_guard.stats import Stats
+        from conduct_guard.service.stats import Stats
         s = Stats(path={str(tmp_path)!r})
         for _ in range(7):
             s.record_check("warn", ["privacy"])
@@ -195,7 +195,7 @@ def test_two_processes_on_one_folder_lose_no_counts(tmp_path):
     n = 150
     code = textwrap.dedent(f"""
         import sys; sys.path.insert(0, {str(ROOT / 'backend')!r})
-        from conduct_guard import stats
+        from conduct_guard.service import stats
         stats.SAVE_INTERVAL_S = 0.0  # every record saves: the worst contention
         s = stats.Stats(path={str(tmp_path)!r})
         for _ in range({n}):

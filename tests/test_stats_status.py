@@ -16,11 +16,11 @@ try:
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from conduct_guard.app import create_app
+from conduct_guard.service.app import create_app
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.config import EXTENSION_ORIGINS
-from conduct_guard.state import service_state
-from conduct_guard.stats import EVENT_KINDS, Stats
+from conduct_guard.settings.config import EXTENSION_ORIGINS
+from conduct_guard.service.state import service_state
+from conduct_guard.service.stats import EVENT_KINDS, Stats
 from conftest import token_headers
 
 SECRET = "Meeting minutes of the cabinet: do not share"

@@ -20,11 +20,11 @@ try:
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from conduct_guard.app import create_app
-from conduct_guard.auth import load_or_create_token, make_ticket
-from conduct_guard.security import origin_is_own
-from conduct_guard.service_strings import STRINGS
-from conduct_guard.state import service_state
+from conduct_guard.service.app import create_app
+from conduct_guard.service.auth import load_or_create_token, make_ticket
+from conduct_guard.service.security import origin_is_own
+from conduct_guard.service.service_strings import STRINGS
+from conduct_guard.service.state import service_state
 from conftest import token_headers
 
 OWN = "http://localhost"  # the test client's Host is "localhost"

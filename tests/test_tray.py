@@ -28,15 +28,16 @@ try:
 except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from conduct_guard import tray
-from conduct_guard.auth import load_or_create_token, status_link
-from conduct_guard.config import MachinePolicyConfigError
-from conduct_guard.modelinfo import ModelError
-from conduct_guard.tray import TrayController
-from conduct_guard.tray_backend import BACKEND_ENV, choose_backend, has_menu
-from conduct_guard.tray_menu import build_menu
-from conduct_guard.tray_model import COLOURS, icon_image
-from conduct_guard.tray_service import failure_kind
+from conduct_guard import PACKAGE_DIR
+from conduct_guard.desktop import tray
+from conduct_guard.service.auth import load_or_create_token, status_link
+from conduct_guard.settings.config import MachinePolicyConfigError
+from conduct_guard.engine.modelinfo import ModelError
+from conduct_guard.desktop.tray import TrayController
+from conduct_guard.desktop.tray_backend import BACKEND_ENV, choose_backend, has_menu
+from conduct_guard.desktop.tray_menu import build_menu
+from conduct_guard.desktop.tray_model import COLOURS, icon_image
+from conduct_guard.desktop.tray_service import failure_kind
 from conftest import token_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +62,7 @@ def make_ctl(fake_scorer, tmp_path):
     made = []
 
     def make(port=None, app_factory=None, **kw):
-        from conduct_guard.app import create_app
+        from conduct_guard.service.app import create_app
 
         port = port or free_port()
         opened = {"urls": [], "folders": []}
@@ -165,7 +166,7 @@ def test_port_taken_is_a_clear_error_not_an_exit(make_ctl):
 def test_model_missing_or_corrupt_is_told_by_the_loaders_error_type(make_ctl, tmp_path):
     """The real loader: no model.json, then a model.onnx that fails its checksum. Both raise
     ModelError (naming the file), and that type, not words in the message, makes the sentence."""
-    from conduct_guard.app import create_app
+    from conduct_guard.service.app import create_app
 
     def app_with_model_dir(folder):
         return lambda: create_app({"CG_MODEL_DIR": str(folder), "CG_STATS_DIR": str(tmp_path / "stats")})
@@ -419,7 +420,7 @@ def test_menu_follows_the_state(xdisplay, make_ctl, tmp_path, monkeypatch):
     # an error state says what is wrong and where the log is
     empty = tmp_path / "no-model"
     empty.mkdir()
-    bad = make_ctl(app_factory=lambda: __import__("conduct_guard.app").app.create_app({"CG_MODEL_DIR": str(empty)}))
+    bad = make_ctl(app_factory=lambda: __import__("conduct_guard.service.app").service.app.create_app({"CG_MODEL_DIR": str(empty)}))
     bad.start()
     texts = _menu_texts(bad)
     assert any("model is missing" in t for t in texts)
@@ -543,7 +544,7 @@ def test_error_icon_under_xvfb(xdisplay, tmp_path):
         port = s.getsockname()[1]
         env = {**os.environ, **xdisplay["env"], "PYSTRAY_BACKEND": "xorg",
                "CONDUCT_GUARD_LOG_DIR": str(tmp_path / "logs"),
-               "PYTHONPATH": os.pathsep.join([str(Path(tray.__file__).resolve().parents[1]),
+               "PYTHONPATH": os.pathsep.join([str(PACKAGE_DIR.parent),
                                               os.environ.get("PYTHONPATH", "")])}
         proc = subprocess.Popen([sys.executable, "-m", "conduct_guard.tray", "--port", str(port)], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -6,12 +6,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Protocol, Sequence
 
-from .explain import build_evidence
-from .moderation import ModerateRequest, apply_moderation
-from .i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
-from .policy import ACCOUNTS, DEFAULT_ACCOUNT, CheckContext, Pack, apply_pack, enforce, verdict_of
+from .engine.explain import build_evidence
+from .rules.moderation import ModerateRequest, apply_moderation
+from .rules.i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
+from .rules.policy import ACCOUNTS, DEFAULT_ACCOUNT, CheckContext, Pack, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
-from .scoring import LOCAL_CLIENT, TextScores
+from .engine.scoring import LOCAL_CLIENT, TextScores
 
 MAX_TEXT_CHARS = 20_000
 

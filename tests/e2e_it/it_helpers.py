@@ -160,7 +160,7 @@ class FakeService:
 
 
 def build_kit(tmp: Path, update_url: str, policy: dict) -> dict:
-    from conduct_guard.itkit import build_kit as _build
+    from conduct_guard.deploy.itkit import build_kit as _build
 
     pol = tmp / "policy-in.json"
     pol.write_text(json.dumps(policy))

@@ -24,9 +24,9 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parents[1] / "backend"), str(HERE.parent)]
 
 from conftest import FakeScorer, token_headers  # noqa: E402  (tests/conftest.py)
-from conduct_guard.app import create_app  # noqa: E402
-from conduct_guard.tray import TrayController  # noqa: E402
-from conduct_guard.tray_model import COLOURS  # noqa: E402
+from conduct_guard.service.app import create_app  # noqa: E402
+from conduct_guard.desktop.tray import TrayController  # noqa: E402
+from conduct_guard.desktop.tray_model import COLOURS  # noqa: E402
 
 
 def get_json(url):

@@ -95,8 +95,8 @@ def menu_shot_child(out: Path) -> None:
     """Run the tray on the AppIndicator backend; click its icon; shoot the menu; quit."""
     sys.path.append(SYSTEM_GI)
     from conftest import FakeScorer
-    from conduct_guard.app import create_app
-    from conduct_guard.tray import TrayController
+    from conduct_guard.service.app import create_app
+    from conduct_guard.desktop.tray import TrayController
 
     ctl = TrayController(port=free_port(), app_factory=lambda: create_app({"CG_SCORER": FakeScorer()}),
                          url_opener=lambda url: None)
@@ -143,8 +143,8 @@ def plain_x_shot(out_dir: Path, workdir: Path) -> None:
     env = {**env, **tray_settings(workdir), "PYSTRAY_BACKEND": "xorg",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "backend"), str(HERE.parent)])}
     first = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from conftest import FakeScorer; from conduct_guard.app import create_app; "
-        "from conduct_guard.tray import TrayController; "
+        "import sys; from conftest import FakeScorer; from conduct_guard.service.app import create_app; "
+        "from conduct_guard.desktop.tray import TrayController; "
         f"c = TrayController(port={port}, app_factory=lambda: create_app({{'CG_SCORER': FakeScorer()}})); "
         "c.start(); c.run_icon()")], env=env)
     second = None
@@ -165,8 +165,8 @@ def plain_x_shot(out_dir: Path, workdir: Path) -> None:
 def status_page_shot(out_dir: Path, workdir: Path) -> None:
     os.environ.update(tray_settings(workdir))
     from conftest import FakeScorer
-    from conduct_guard.app import create_app
-    from conduct_guard.tray import TrayController
+    from conduct_guard.service.app import create_app
+    from conduct_guard.desktop.tray import TrayController
 
     opened: list[str] = []
     ctl = TrayController(port=free_port(), app_factory=lambda: create_app({"CG_SCORER": FakeScorer()}),

@@ -7,12 +7,12 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from . import __version__
+from .. import __version__
 from .auth import Credentials
-from .checker import Checker
-from .config import load_config
-from .policy import DEFAULT_PACK, load_packs
-from .scoring import CACHE_BYTES, Classifier
+from ..checker import Checker
+from ..settings.config import load_config
+from ..rules.policy import DEFAULT_PACK, load_packs
+from ..engine.scoring import CACHE_BYTES, Classifier
 from .state import STATE_KEY, ServiceState
 from .stats import Stats, default_stats_dir
 
@@ -44,7 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Defaults → user config file → environment → ``config`` → IT's machine policy (locked keys).
 
     The settings go to ``app.config``; the running state (checker, counters, pause) to a
-    :class:`~conduct_guard.state.ServiceState` in ``app.extensions["conduct_guard.state"]``.
+    :class:`~conduct_guard.service.state.ServiceState` in ``app.extensions["conduct_guard.state"]``.
     """
     from .api import bp as api_bp, register_error_handlers, register_guards
     from .status import bp as status_bp

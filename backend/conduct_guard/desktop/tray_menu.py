@@ -2,7 +2,7 @@
 while the service is down, Retry, Pause 15 minutes / Pause 1 hour / Resume (unless IT turned
 pausing off), Policy pack (unless IT locked it), Open status page, Open log folder, Quit.
 
-Built from a :class:`~conduct_guard.tray_model.TrayModel` (what to show) and the controller's
+Built from a :class:`~conduct_guard.desktop.tray_model.TrayModel` (what to show) and the controller's
 actions (:class:`TrayActions`); labels and visibility are read again each time the backend draws
 the menu, so it follows the state without being rebuilt.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from .service_strings import BASE_LANG, pause_label, t
-from .state import PAUSE_MINUTES
+from ..service.service_strings import BASE_LANG, pause_label, t
+from ..service.state import PAUSE_MINUTES
 from .tray_model import TrayModel
 
 # the menu's fixed labels (menu_labels); the state line and the error lines come with the state

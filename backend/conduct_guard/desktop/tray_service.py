@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import DEFAULT_HOST, DEFAULT_PORT, MachinePolicyConfigError
-from .machine_policy import MachinePolicyError
-from .modelinfo import ModelError
-from .service_strings import BASE_LANG, t
-from .state import ServiceState, service_state
+from ..settings.config import DEFAULT_HOST, DEFAULT_PORT, MachinePolicyConfigError
+from ..settings.machine_policy import MachinePolicyError
+from ..engine.modelinfo import ModelError
+from ..service.service_strings import BASE_LANG, t
+from ..service.state import ServiceState, service_state
 
 log = logging.getLogger("conduct_guard.tray")
 
@@ -64,13 +64,13 @@ def explain(exc: BaseException, port: int, lang: str = BASE_LANG) -> str:
 
 
 def _default_app_factory():
-    from .app import create_app
+    from ..service.app import create_app
 
     return create_app()
 
 
 def _default_server_factory(app, host: str, port: int):
-    from .server import make_server
+    from ..service.server import make_server
 
     return make_server(app, host, port)
 

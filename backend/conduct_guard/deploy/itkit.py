@@ -49,7 +49,8 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
-from .machine_policy import (
+from .. import PACKAGE_DIR
+from ..settings.machine_policy import (
     browser_managed_values,
     load_machine_policy,
 )
@@ -268,17 +269,17 @@ def extension_dir_candidates() -> list[Path]:
     import site
     import sys
 
-    here = Path(__file__).resolve()
+    here = PACKAGE_DIR
     # the prefix this very package was installed into comes first, so that the extension found
     # is the one installed with the code that runs (not another install's on sys.prefix)
-    prefixes = [here.parents[1]]  # pip install --target DIR: DIR/conduct_guard, DIR/share
-    if len(here.parents) > 4:
-        prefixes.append(here.parents[4])  # PREFIX/lib/pythonX.Y/site-packages/conduct_guard (= sys.prefix)
+    prefixes = [here.parent]  # pip install --target DIR: DIR/conduct_guard, DIR/share
+    if len(here.parents) > 3:
+        prefixes.append(here.parents[3])  # PREFIX/lib/pythonX.Y/site-packages/conduct_guard (= sys.prefix)
     prefixes += [Path(sys.prefix), Path(sys.base_prefix)]
     user_base = getattr(site, "USER_BASE", None)
     if user_base:
         prefixes.append(Path(user_base))  # pip install --user
-    out = [here.parents[2] / "extension"]  # source checkout
+    out = [here.parents[1] / "extension"]  # source checkout: ROOT/backend/conduct_guard
     for p in prefixes:
         c = p.joinpath(*EXTENSION_DATA_DIR)
         if c not in out:
@@ -436,8 +437,10 @@ DEFAULT_TRAY_PYTHON = {
 
 def tray_commands(tray_python: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     """The autostart command per OS: ``<absolute python> -m conduct_guard.tray``, as
-    :func:`conduct_guard.autostart.default_command` gives on the machine itself."""
+    :func:`conduct_guard.desktop.autostart.default_command` gives on the machine itself."""
     from pathlib import PurePosixPath, PureWindowsPath
+
+    from ..desktop.autostart import TRAY_MODULE
 
     paths = dict(DEFAULT_TRAY_PYTHON)
     paths.update({k: v for k, v in (tray_python or {}).items() if v})
@@ -446,7 +449,7 @@ def tray_commands(tray_python: Mapping[str, str] | None = None) -> dict[str, lis
         pure = PureWindowsPath(exe) if os_name == "windows" else PurePosixPath(exe)
         if not pure.is_absolute():
             raise KitError(f"--python-{os_name} {exe!r}: must be an absolute path (autostart runs without a PATH search)")
-        out[os_name] = [exe, "-m", "conduct_guard.tray"]
+        out[os_name] = [exe, "-m", TRAY_MODULE]
     return out
 
 
@@ -550,7 +553,7 @@ def build_kit(
         files[f"policies/{browser}/conduct-guard.mobileconfig"] = chromium_mobileconfig(
             domain, name, ext_id, update_xml_url, managed, org)
 
-    from . import autostart
+    from ..desktop import autostart
 
     # the same command `conduct-guard autostart enable --machine` writes on the machine itself
     # (an absolute interpreter running the tray module), with the officers' interpreter paths
@@ -561,7 +564,7 @@ def build_kit(
 
     # the native messaging host for all users (issue 24, point 3): the extension gets the
     # officer's service token through it; it names IT's signed id, the project's and the gecko id
-    from . import native_setup
+    from ..desktop import native_setup
 
     chrome_ids = [i for i in (ext_id, project_id, *ids) if i]
     files.update(native_setup.kit_files({os_name: cmd[0] for os_name, cmd in tray.items()}, chrome_ids, gecko_id))

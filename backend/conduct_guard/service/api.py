@@ -1,7 +1,7 @@
 """The HTTP API of CONTRACT.md: one blueprint that returns dicts, one error handler.
 
 This layer never touches the model: it validates requests, calls the Checker of the app's
-:class:`~conduct_guard.state.ServiceState` and logs only lengths, verdicts, categories and times.
+:class:`~conduct_guard.service.state.ServiceState` and logs only lengths, verdicts, categories and times.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from flask import Blueprint, Flask, Request, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
-from . import __version__
-from .checker import CheckRequest, Checker, RequestError
+from .. import __version__
+from ..checker import CheckRequest, Checker, RequestError
 from .auth import TOKEN_HEADER, public
-from .moderation import ModerateRequest
+from ..rules.moderation import ModerateRequest
 from .security import host_is_loopback, origin_allowed, origin_is_own, origin_pattern_regex
 from .state import ServiceState, service_state
 
@@ -66,7 +66,7 @@ def client_key(req: Request) -> str:
 
 def register_guards(app: Flask) -> None:
     """Every request: a loopback Host, and no Origin or a well-formed allowed one (403).
-    Every route not marked :func:`~conduct_guard.auth.public` also takes this user's token
+    Every route not marked :func:`~conduct_guard.service.auth.public` also takes this user's token
     (401): pausing, events and counters. A new route is closed until it is marked public, so
     only checking text (check, moderate, health, packs) is open to any local caller."""
     CORS(app, resources={r"/v1/*": {"origins": [origin_pattern_regex(o) for o in app.config["CG_ALLOWED_ORIGINS"]]}},

@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from .categories import CATEGORIES
+from ..categories import CATEGORIES
 from .i18n import BASE_LANG, localized, resolve_lang
-from .segment import merge_spans
+from ..engine.segment import merge_spans
 
 # What an admin can do about a message, mildest first; a rule lists one or more.
 ACTIONS: tuple[str, ...] = ("hide", "warn_member", "delete", "report")
@@ -85,8 +85,8 @@ class ModerateRequest:
 
     @classmethod
     def from_mapping(cls, data: Mapping, packs: Mapping[str, Any]) -> "ModerateRequest":
-        """The one parser of a moderation request; :class:`~.checker.RequestError` on a mistake."""
-        from .checker import CheckRequest, RequestError  # the check request's own rules, once
+        """The one parser of a moderation request; :class:`~conduct_guard.checker.RequestError` on a mistake."""
+        from ..checker import CheckRequest, RequestError  # the check request's own rules, once
 
         messages = data.get("messages")
         if not isinstance(messages, list):

@@ -19,7 +19,7 @@ import locale
 import re
 from typing import Any, Iterable, Mapping
 
-from .categories import CATEGORIES, PLAIN_NAMES
+from ..categories import CATEGORIES, PLAIN_NAMES
 
 __all__ = ["LANGS", "BASE_LANG", "NATIVE_NAMES", "STRINGS", "direction", "t", "number", "normalize_lang",
            "lang_from_accept_language", "pick_lang", "system_lang", "check_complete", "pause_label"]

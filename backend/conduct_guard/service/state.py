@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 from flask import Flask
 
 from .auth import Credentials
-from .checker import Checker, UnknownPack
+from ..checker import Checker, UnknownPack
 from .stats import Stats
 
 STATE_KEY = "conduct_guard.state"

@@ -36,12 +36,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Iterable, Mapping, Sequence
 
-from .auth import NATIVE_HOST_NAME, data_dir, load_or_create_token, token_file
+from .. import PACKAGE_DIR
+from ..service.auth import NATIVE_HOST_NAME, data_dir, load_or_create_token, token_file
 
 BROWSERS = ("chrome", "chromium", "edge", "firefox")
 MANIFEST_FILE = f"{NATIVE_HOST_NAME}.json"
 LAUNCHER_POSIX = "conduct-guard-native-host"
 LAUNCHER_WINDOWS = "conduct-guard-native-host.bat"
+# The module the launchers run. It stays `conduct_guard.native_host` (a thin module that runs
+# desktop/native_host.py), not the host's home, because launchers already written by `conduct-guard
+# setup` and IT's kits name it; one name for old and new launchers.
 HOST_MODULE = "conduct_guard.native_host"
 DESCRIPTION = "Conduct Guard: gives the Conduct Guard extension this user's local service token"
 
@@ -171,7 +175,7 @@ def _package_root_for_launcher() -> str | None:
     import site
     import sysconfig
 
-    root = Path(__file__).resolve().parents[1]
+    root = PACKAGE_DIR.parent
     own = [sysconfig.get_paths().get("purelib"), sysconfig.get_paths().get("platlib")]
     try:
         own += [*site.getsitepackages(), site.getusersitepackages()]

@@ -10,7 +10,7 @@ import threading
 from flask import Flask
 from waitress.server import create_server
 
-from .config import DEFAULT_HOST, DEFAULT_PORT
+from ..settings.config import DEFAULT_HOST, DEFAULT_PORT
 from .state import service_state
 
 log = logging.getLogger("conduct_guard")

@@ -34,6 +34,10 @@ LAUNCHD_LABEL = "org.conductguard.tray"
 DESKTOP_FILE = "conduct-guard.desktop"
 SYSTEMD_UNIT = "conduct-guard.service"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+# The module autostart runs. It stays `conduct_guard.tray` (a thin module that runs
+# desktop/tray.py), not the tray's home, because entries already written on officers' machines
+# and IT's kits name it; one name for old and new entries.
+TRAY_MODULE = "conduct_guard.tray"
 
 __all__ = [
     "AutostartError",
@@ -73,7 +77,7 @@ def default_command(platform: str | None = None) -> list[str]:
             exe = str(w) if w.exists() else exe
         else:
             exe = "pythonw.exe"
-    return [exe, "-m", "conduct_guard.tray"]
+    return [exe, "-m", TRAY_MODULE]
 
 
 def _desktop_quote(arg: str) -> str:

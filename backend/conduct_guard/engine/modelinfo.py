@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .categories import CATEGORIES
+from .. import PACKAGE_DIR
+from ..categories import CATEGORIES
 
 METADATA_FILE = "model.json"
 MODEL_DIR_ENV = "CONDUCT_GUARD_MODEL_DIR"
@@ -126,7 +127,7 @@ def default_model_dir() -> Path:
     override = os.environ.get(MODEL_DIR_ENV)
     if override:
         return Path(override)
-    checkout = Path(__file__).resolve().parents[2] / "models"
+    checkout = PACKAGE_DIR.parents[1] / "models"  # source checkout: ROOT/backend/conduct_guard
     candidates = [
         checkout,
         Path(sys.prefix) / "share" / "conduct-guard" / "models",

@@ -8,7 +8,7 @@ are right to left, and counts use Bengali / Gujarati digits for bn / gu. The JSO
 Nothing served or stored here contains the text of a post.
 
 What it shows comes from what ``create_app`` really sets: the app's
-:class:`~conduct_guard.state.ServiceState` (the checker with its scorer and default pack, the
+:class:`~conduct_guard.service.state.ServiceState` (the checker with its scorer and default pack, the
 counters, the pause, start time and log file) and ``app.config`` (the effective settings, one
 ``CG_*`` key per setting of config.SETTING_KEYS, and ``CG_LOCKED``: key -> the machine policy
 file that locks it). The loopback-Host and Origin guards are the app's (api.register_guards),
@@ -29,12 +29,12 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
-from . import __version__
+from .. import __version__
 from .auth import STATUS_COOKIE, STATUS_TICKET_PARAM, TOKEN_HEADER, public
-from .categories import CATEGORIES
-from .config import SETTING_KEYS
+from ..categories import CATEGORIES
+from ..settings.config import SETTING_KEYS
 from .service_strings import LANGS, NATIVE_NAMES, direction, lang_from_accept_language, number, pick_lang, t
-from .machine_policy import default_policy_path, setting_defaults
+from ..settings.machine_policy import default_policy_path, setting_defaults
 from .state import PAUSE_MINUTES, service_state
 from .stats import EVENT_KINDS
 from .status_controls import CONTROLS_CSS, controls_html

@@ -30,7 +30,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .recognisers import Match
+from ..recognisers import Match
 from .scoring import TextScores
 from .segment import Chunk, merge_spans, split_sentences
 

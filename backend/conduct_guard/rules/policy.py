@@ -31,9 +31,9 @@ from jsonschema import Draft202012Validator
 
 from .i18n import BASE_LANG, localized, resolve_lang, translation_problems
 from .moderation import ModerationRule, parse_moderation
-from .categories import CATEGORIES
-from .recognisers import phrase_pattern
-from .segment import merge_spans
+from ..categories import CATEGORIES
+from ..recognisers import phrase_pattern
+from ..engine.segment import merge_spans
 
 __all__ = [
     "DEFAULT_PACK",

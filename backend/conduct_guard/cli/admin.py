@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .config import DEFAULT_HOST, DEFAULT_PORT
+from ..settings.config import DEFAULT_HOST, DEFAULT_PORT
 
 PLATFORMS = ["win32", "darwin", "linux"]
 
@@ -25,7 +25,7 @@ PLATFORMS = ["win32", "darwin", "linux"]
 @click.option("--port", default=None, type=int, help=f"Port of the service (default {DEFAULT_PORT}).")
 def tray(host: str, port: int | None) -> None:
     """Run the tray icon with the local service beside it (what autostart starts at login)."""
-    from .tray import run_tray
+    from ..desktop.tray import run_tray
 
     sys.exit(run_tray(host=host, port=port))
 
@@ -57,7 +57,7 @@ def autostart() -> None:
               help="Command line to start (default: this Python running the tray), JSON list or plain string.")
 def autostart_enable(machine, platform, method, root, home, command):
     """Start the tray at login."""
-    from . import autostart as a
+    from ..desktop import autostart as a
 
     cmd = None
     if command:
@@ -82,7 +82,7 @@ def autostart_enable(machine, platform, method, root, home, command):
 @_common
 def autostart_disable(machine, platform, method, root, home):
     """Stop starting the tray at login."""
-    from . import autostart as a
+    from ..desktop import autostart as a
 
     try:
         e, removed = a.disable(platform=platform, machine=machine, method=method, home=home, root=root)
@@ -97,7 +97,7 @@ def autostart_disable(machine, platform, method, root, home):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def autostart_status(machine, platform, method, root, home, as_json):
     """Show whether the tray starts at login (per user and machine-wide)."""
-    from . import autostart as a
+    from ..desktop import autostart as a
 
     st = a.status(platform=platform, method=method, home=home, root=root)
     if as_json:
@@ -143,8 +143,8 @@ def itkit(out, key, update_url, policy, extension_dir, new_key, force, python_wi
     if importlib.util.find_spec("cryptography") is None:  # an optional install: officers never sign a CRX
         raise click.ClickException('the IT kit needs the "kit" extra, which signs the extension: '
                                    'python -m pip install ".[kit]" (or "conduct-guard[kit]")')
-    from . import itkit as k
-    from .machine_policy import MachinePolicyError
+    from ..deploy import itkit as k
+    from ..settings.machine_policy import MachinePolicyError
 
     try:
         report = k.build_kit(out=out, key_path=key, update_url=update_url, policy_path=policy,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .service_strings import BASE_LANG, normalize_lang, system_lang, t
-from .service_strings import number as _number
+from ..service.service_strings import BASE_LANG, normalize_lang, system_lang, t
+from ..service.service_strings import number as _number
 from .tray_service import ServiceRunner, explain
 
 COLOURS = {"running": (26, 127, 55), "paused": (212, 160, 23), "error": (207, 34, 46), "starting": (110, 119, 129)}
@@ -76,7 +76,7 @@ class TrayModel:
         if not self._configured_read:
             self._configured_read = True
             try:
-                from .config import load_config
+                from ..settings.config import load_config
 
                 self._configured_lang = load_config().get("CG_UI_LANGUAGE")
             except Exception:  # noqa: BLE001 - a bad policy is reported by the runner's start

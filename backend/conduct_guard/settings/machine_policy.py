@@ -206,7 +206,7 @@ def validate_settings(data: Any, path: Path | str | None = None) -> dict:
             parent = key or "?"
             key = f"{parent}.{err.instance}" if isinstance(err.instance, str) else parent
             if parent == "thresholds":
-                from .categories import CATEGORIES
+                from ..categories import CATEGORIES
 
                 raise MachinePolicyError(path, key, f"unknown category (known: {', '.join(CATEGORIES)})")
             raise MachinePolicyError(path, key, "is not a host name (lower case, like x.com)")

@@ -9,13 +9,13 @@ from typing import IO, Any
 
 import click
 
-from . import __version__
-from .checker import LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
-from .config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
-from .modelinfo import ModelError
-from .policy import ACCOUNTS, DEFAULT_ACCOUNT, PackError
-from .security import address_is_loopback
-from .state import PAUSE_MINUTES
+from .. import __version__
+from ..checker import LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
+from ..settings.config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
+from ..engine.modelinfo import ModelError
+from ..rules.policy import ACCOUNTS, DEFAULT_ACCOUNT, PackError
+from ..service.security import address_is_loopback
+from ..service.state import PAUSE_MINUTES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 USER_ERRORS = (ModelError, ConfigError, PackError, RequestError, OSError)
@@ -27,7 +27,7 @@ def _fail(exc: Exception) -> click.ClickException:
 
 
 def _create_app(**overrides: Any):
-    from .app import create_app
+    from ..service.app import create_app
 
     config = {k: v for k, v in overrides.items() if v is not None}
     try:
@@ -65,8 +65,8 @@ model_option = click.option("--model-dir", envvar="CONDUCT_GUARD_MODEL_DIR", met
 @model_option
 def serve(host: str, port: int, pack: str | None, model_dir: str | None) -> None:
     """Run the local service in the foreground until Ctrl+C / SIGTERM."""
-    from .server import serve as run_server
-    from .state import service_state
+    from ..service.server import serve as run_server
+    from ..service.state import service_state
 
     app = _create_app(CG_PACK=pack, CG_MODEL_DIR=model_dir)
     if not address_is_loopback(host):
@@ -179,8 +179,8 @@ def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | Non
 @click.option("--json", "as_json", is_flag=True, help="Print the packs and their rules as JSON.")
 def packs(as_json: bool) -> None:
     """List the policy packs."""
-    from .config import load_config
-    from .policy import load_packs
+    from ..settings.config import load_config
+    from ..rules.policy import load_packs
 
     try:
         loaded = load_packs(load_config().get("CG_PACK_DIRS") or ())
@@ -212,8 +212,8 @@ def setup(extension_ids: tuple[str, ...], remove: bool) -> None:
     """
     import re
 
-    from . import native_setup
-    from .config import CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, load_config
+    from ..desktop import native_setup
+    from ..settings.config import CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID, load_config
 
     if remove:
         for path in native_setup.remove_user():
@@ -243,7 +243,7 @@ def setup(extension_ids: tuple[str, ...], remove: bool) -> None:
 @main.command("native-host", hidden=True)
 def native_host_command() -> None:
     """The native messaging host (browsers start it through the launcher `setup` writes)."""
-    from .native_host import main as host_main
+    from ..desktop.native_host import main as host_main
 
     sys.exit(host_main())
 
@@ -253,7 +253,7 @@ def _service_call(host: str, port: int, path: str, body: dict | None = None) -> 
     import urllib.error
     import urllib.request
 
-    from .auth import TOKEN_HEADER, load_or_create_token
+    from ..service.auth import TOKEN_HEADER, load_or_create_token
 
     url = f"http://{host}:{port}{path}"
     headers = {TOKEN_HEADER: load_or_create_token()}
@@ -299,7 +299,7 @@ def status(host: str, port: int, as_json: bool, open_page: bool) -> None:
     if open_page:
         import webbrowser
 
-        from .auth import load_or_create_token, status_link
+        from ..service.auth import load_or_create_token, status_link
 
         webbrowser.open(status_link(f"http://{host}:{port}/status", load_or_create_token()))
         return
@@ -325,11 +325,11 @@ def pause(host: str, port: int, minutes: str) -> None:
 
 def _register_admin_commands() -> None:
     try:
-        from . import admin_cli
+        from . import admin
     except ImportError:  # the tray and IT tools are optional extras
         return
     for name in ("tray", "autostart", "itkit"):
-        command = getattr(admin_cli, name, None)
+        command = getattr(admin, name, None)
         if isinstance(command, click.Command):
             main.add_command(command, name)
 

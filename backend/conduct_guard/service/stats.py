@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Sequence
 
 import filelock
 
-from .categories import CATEGORIES
+from ..categories import CATEGORIES
 
 VERDICTS = ("ok", "warn", "block")
 # ignored: "ignore for this post" on a card; opted_out: "don't check this box". Both are dismissals

@@ -1,0 +1,1 @@
+"""For IT: the deployment kit (itkit: policies, signed extension, autostart and native host files)."""
