@@ -17,7 +17,7 @@ export function loadScripts(...files) {
 export function loadPure() {
   return loadScripts(
     'src/shared/namespace.js', 'src/shared/protocol.js', 'src/shared/i18n.js', 'src/shared/settings.js',
-    'src/content/text_map.js', 'src/content/scheduler.js',
+    'src/shared/text_map.js', 'src/content/scheduler.js',
     'src/content/adapters/base.js', 'src/content/adapters/textarea.js', 'src/content/adapters/draftjs.js',
     'src/content/adapters/lexical.js', 'src/content/adapters/quill.js', 'src/content/adapters/prosemirror.js',
     'src/content/adapters/contenteditable.js',

@@ -8,7 +8,7 @@ importScripts(
   '../shared/protocol.js',
   '../shared/i18n.js',
   '../shared/settings.js',
-  '../content/text_map.js',
+  '../shared/text_map.js',
   'service_client.js',
   'worker.js',
 );

@@ -1,5 +1,6 @@
 /*
- * Pure text/offset logic shared by the adapters (unit-tested under Node with a tiny fake DOM).
+ * Pure text/offset logic shared by the content scripts' adapters and the worker (capText, the
+ * service's limit in code points); unit-tested under Node with a tiny fake DOM.
  * - The service speaks code points (Python string indices); the DOM speaks UTF-16 code units.
  *   An emoji is 1 code point and 2 code units, so spans must be converted.
  * - A snapshot walks an editor's DOM once, without touching it, and records which text node
