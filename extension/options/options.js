@@ -149,7 +149,7 @@
 
   // Documents keep their own (English) titles.
   const documentLine = (rule) => (rule.source_title
-    ? CG.page.tn('card_source', [el('bdi', { textContent: CG.documentLabel(rule.source_title, rule.source_date), lang: 'en' })]) : []);
+    ? CG.tn('card_source', [el('bdi', { textContent: CG.documentLabel(rule.source_title, rule.source_date), lang: 'en' })]) : []);
 
   /**
    * A pack's or rule's text in the UI language where the pack has it (its `i18n`), else English,
@@ -176,14 +176,14 @@
     const lang = rule.i18n && rule.i18n[uiLang] ? uiLang : 'en'; // the language its texts are in
     const quote = inLang(rule, 'quote');
     const translated = rule.quote && quote !== rule.quote;
-    const ref = el('bdi', { textContent: rule.ref || '', dir: 'ltr', lang: 'en' });
+    const ref = CG.refNode(rule.ref);
     return [
       el('p', { className: 'ref' }, ref, ...(title ? [' — ', el('bdi', { textContent: title, lang })] : [])),
       quote ? auto('blockquote', { className: 'quote', textContent: `“${quote}”`, lang }) : '',
       translated ? auto('p', { className: 'muted quote-note', textContent: inLang(pack, 'quote_note') }) : '',
       translated ? auto('blockquote', { className: 'quote original', textContent: `“${rule.quote}”`, lang: 'en' }) : '',
       rule.note ? auto('p', { className: 'muted note', textContent: inLang(rule, 'note'), lang }) : '',
-      rule.instead ? el('p', { className: 'instead' }, ...CG.page.tn('card_instead', [el('bdi', { textContent: inLang(rule, 'instead'), lang })])) : '',
+      rule.instead ? el('p', { className: 'instead' }, ...CG.tn('card_instead', [el('bdi', { textContent: inLang(rule, 'instead'), lang })])) : '',
       el('p', { className: 'muted doc' }, ...documentLine(rule)),
     ].filter(Boolean);
   }

@@ -1,4 +1,7 @@
-/* Helpers for the popup and options pages: strings in the UI language, localise [data-i18n], talk to the worker, show locks. */
+/*
+ * Helpers for the popup and options pages: strings in the UI language, localise [data-i18n], talk to
+ * the worker, show locks. Elements and messages as nodes are src/shared/dom.js's.
+ */
 (function (CG) {
   CG.page = {
     /** The UI language's strings from the worker (src/shared/i18n.js); <html lang dir> follow it. */
@@ -21,19 +24,6 @@
       }
     },
     t: (key, subs) => CG.i18n.t(key, subs),
-    /** A message as nodes, its substitutions (strings or nodes) each isolated in a <bdi>. */
-    tn(key, subs) {
-      const message = CG.i18n.raw(key);
-      if (message === null) return [key];
-      return CG.i18n.split(message).map((part) => {
-        if (typeof part === 'string') return part;
-        const value = subs[part];
-        if (value && value.nodeType) return value;
-        const bdi = document.createElement('bdi');
-        bdi.textContent = value === undefined ? '' : String(value);
-        return bdi;
-      });
-    },
     async ask(kind, fields) {
       try {
         return (await CG.api.runtime.sendMessage({ kind, ...(fields || {}) })) || { ok: false };
@@ -52,7 +42,7 @@
       const command = document.createElement('code');
       Object.assign(command, { textContent: 'conduct-guard setup', dir: 'ltr', lang: 'en' });
       note.replaceChildren(...(auth.reason === 'rejected'
-        ? CG.page.tn('service_auth_rejected', [command]) : CG.page.tn('service_auth_missing', [command])));
+        ? CG.tn('service_auth_rejected', [command]) : CG.tn('service_auth_missing', [command])));
     },
     /** Disable controls whose setting IT locked, and say so next to them. */
     showLocks(root, locked) {

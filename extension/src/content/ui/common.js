@@ -1,26 +1,10 @@
-/* Small helpers shared by the inline UI: strings, elements, theme detection, host elements. */
+/*
+ * Small helpers of the inline UI: strings, languages, theme detection, host elements.
+ * Elements and messages as nodes (CG.h, CG.tn, CG.refNode) are src/shared/dom.js's.
+ */
 (function (CG) {
   // Strings in the UI language (src/shared/i18n.js; English where a locale lacks a key).
   CG.t = (key, subs) => CG.i18n.t(key, subs);
-
-  /**
-   * A message with its substitutions as nodes: each one in its own <bdi>, so a rule title in
-   * English, a number or a document name keeps its own direction inside an Urdu sentence (and
-   * the reverse). `subs` may hold strings or nodes.
-   */
-  CG.tn = function tn(key, subs) {
-    const message = CG.i18n.raw(key);
-    if (message === null) return [key];
-    const list = Array.isArray(subs) ? subs : [subs];
-    return CG.i18n.split(message).map((part) => {
-      if (typeof part === 'string') return part;
-      const value = list[part];
-      return value && value.nodeType ? value : CG.h('bdi', {}, value === undefined ? '' : String(value));
-    });
-  };
-
-  /** A rule reference ("Rule 18; O.M. para 4(ii)") as its document writes it: left to right, isolated. */
-  CG.refNode = (ref) => CG.h('bdi', { dir: 'ltr', lang: 'en', class: 'ref', 'data-cg-ref': '' }, ref || '');
 
   /** The language of a finding's texts: the UI language where the pack has it (rule.lang), else English. */
   CG.findingLang = (f) => (f && f.rule && f.rule.lang) || 'en';
@@ -30,22 +14,6 @@
     root.setAttribute('lang', CG.i18n.lang());
     root.setAttribute('dir', CG.i18n.dir());
     return root;
-  };
-
-  /** h('div', {class: 'x', onclick: fn}, 'text', child) */
-  CG.h = function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else if (k === 'text') el.textContent = v;
-      else el.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(c.nodeType ? c : document.createTextNode(String(c)));
-    }
-    return el;
   };
 
   /** Is the page dark behind this element? (first opaque background up the tree) */
