@@ -1,6 +1,6 @@
 /* The options page: every setting, the sites, counters (no text), and the rules of the pack in use. */
 (async function (CG) {
-  const { ask, t, localise, showLocks } = CG.page;
+  const { t, localise, showLocks } = CG.page;
   const $ = (id) => document.getElementById(id);
   const el = (tag, props, ...kids) => {
     const node = Object.assign(document.createElement(tag), props || {});
@@ -15,7 +15,7 @@
   let locked = [];
 
   async function save(patch) {
-    const reply = await ask(CG.MSG.SET_SETTINGS, { patch });
+    const reply = await CG.client.send(CG.MSG.SET_SETTINGS, { patch });
     if (reply.ok) {
       $('saved').textContent = t('options_saved');
       setTimeout(() => { $('saved').textContent = ''; }, 1500);
@@ -24,7 +24,7 @@
   }
 
   async function load() {
-    const config = await ask(CG.MSG.GET_CONFIG);
+    const config = await CG.client.send(CG.MSG.GET_CONFIG);
     if (!config.ok) return;
     ({ settings, locked } = config);
     $('serviceUrl').value = settings.serviceUrl;
@@ -84,7 +84,7 @@
   }
 
   async function renderCounters() {
-    const reply = await ask(CG.MSG.GET_COUNTERS);
+    const reply = await CG.client.send(CG.MSG.GET_COUNTERS);
     const dl = $('counters');
     dl.textContent = '';
     for (const event of CG.EVENTS) {
@@ -97,7 +97,7 @@
       for (const key of keys) {
         const undo = el('button', { type: 'button', textContent: t('options_remove') });
         undo.addEventListener('click', async () => {
-          await ask(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: key, off: false });
+          await CG.client.send(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: key, off: false });
           renderCounters();
         });
         ul.append(el('li', {}, el('bdi', { textContent: `${site}: ${key}`, dir: 'ltr', lang: 'en' }), ' ', undo));
@@ -113,13 +113,13 @@
   let packsReply = null;
 
   async function renderStatusAndRules() {
-    const status = await ask(CG.MSG.GET_STATUS);
+    const status = await CG.client.send(CG.MSG.GET_STATUS);
     const model = status.online && status.health.model ? `${status.health.model.name || ''} ${status.health.model.version || ''}`.trim() : '';
     $('status').textContent = status.online ? `${t('popup_online')} — ` : t('popup_offline');
     if (model) $('status').append(el('bdi', { textContent: model, dir: 'ltr', lang: 'en' }));
     CG.page.showAuth($('svc-auth'), status.online && status.auth);
     if (!status.online) return;
-    const reply = await ask(CG.MSG.GET_PACKS);
+    const reply = await CG.client.send(CG.MSG.GET_PACKS);
     packsReply = reply.packs && Array.isArray(reply.packs.packs) ? reply.packs : null;
     if (!packsReply) return;
     const select = $('pack');

@@ -20,8 +20,6 @@
   let interceptor = null;
   let pauseTimer = 0;
 
-  const send = (message) => CG.api.runtime.sendMessage(message).catch(() => null);
-
   const page = {
     get config() { return config; },
     get site() { return site; },
@@ -54,12 +52,12 @@
     /** Is checking paused right now? Asks the worker (the service) first; false when it cannot tell. */
     async pausedNow() {
       const timeout = new Promise((r) => setTimeout(() => r(null), PAUSE_LOOK_TIMEOUT_MS));
-      const reply = await Promise.race([send({ kind: CG.MSG.GET_SERVICE_STATE }), timeout]);
+      const reply = await Promise.race([CG.client.send(CG.MSG.GET_SERVICE_STATE), timeout]);
       if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
       return page.isPaused();
     },
     async send(text) {
-      const reply = await send({ kind: CG.MSG.CHECK_TEXT, text, site });
+      const reply = await CG.client.send(CG.MSG.CHECK_TEXT, { text, site });
       if (reply && reply.ok) {
         const before = page.effectivePolicy().blockOverride;
         page.servicePolicy = reply.policy || null;
@@ -71,15 +69,15 @@
     /** Opt-outs hold only where a block may be let through ("never": every box is checked). */
     optOutsHonoured: () => page.effectivePolicy().blockOverride !== 'never',
     event(event, categories) {
-      send({ kind: CG.MSG.RECORD_EVENT, event, categories, site });
+      CG.client.send(CG.MSG.RECORD_EVENT, { event, categories, site });
     },
     openRule(rule) {
-      send({ kind: CG.MSG.OPEN_RULE, pack: rule.pack, ref: rule.ref });
+      CG.client.send(CG.MSG.OPEN_RULE, { pack: rule.pack, ref: rule.ref });
     },
     optOut(controller) {
       if (!page.optOutsHonoured()) return;
       optedOutBoxes.add(controller.box);
-      send({ kind: CG.MSG.SET_FIELD_OPT_OUT, site, fieldKey: fieldKey(controller.box), off: true });
+      CG.client.send(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: fieldKey(controller.box), off: true });
       controllers.delete(controller.box);
       controller.dispose(false);
     },
@@ -167,7 +165,6 @@
     return {
       config,
       site,
-      send,
       isPaused: () => page.isPaused(),
       busy: () => [...controllers.values()].some((c) => c.state === 'checking'),
     };
@@ -180,18 +177,18 @@
   /** Ask whether the service is paused; the worker asks /v1/health (at most every few seconds). */
   async function lookAtService() {
     if (!config || !site || !controllers.size || document.visibilityState !== 'visible') return;
-    const reply = await send({ kind: CG.MSG.GET_SERVICE_STATE });
+    const reply = await CG.client.send(CG.MSG.GET_SERVICE_STATE);
     if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
   }
 
   /** The UI language's strings (from the worker: content scripts read no files themselves). */
   async function loadStrings() {
-    const reply = await send({ kind: CG.MSG.GET_UI_STRINGS });
+    const reply = await CG.client.send(CG.MSG.GET_UI_STRINGS);
     if (reply && reply.ok) CG.i18n.install(reply);
   }
 
   async function loadConfig() {
-    const reply = await send({ kind: CG.MSG.GET_CONFIG });
+    const reply = await CG.client.send(CG.MSG.GET_CONFIG);
     if (!reply || !reply.ok) return null;
     return reply;
   }

@@ -1,12 +1,12 @@
 /*
- * Helpers for the popup and options pages: strings in the UI language, localise [data-i18n], talk to
- * the worker, show locks. Elements and messages as nodes are src/shared/dom.js's.
+ * Helpers for the popup and options pages: strings in the UI language, localise [data-i18n], show
+ * locks. They talk to the worker through CG.client (src/shared/client.js) and draw with src/shared/dom.js.
  */
 (function (CG) {
   CG.page = {
     /** The UI language's strings from the worker (src/shared/i18n.js); <html lang dir> follow it. */
     async loadStrings() {
-      const reply = await CG.page.ask(CG.MSG.GET_UI_STRINGS);
+      const reply = await CG.client.send(CG.MSG.GET_UI_STRINGS);
       if (reply.ok) CG.i18n.install(reply);
       CG.i18n.applyToDocument(document);
       return reply;
@@ -24,13 +24,6 @@
       }
     },
     t: (key, subs) => CG.i18n.t(key, subs),
-    async ask(kind, fields) {
-      try {
-        return (await CG.api.runtime.sendMessage({ kind, ...(fields || {}) })) || { ok: false };
-      } catch (e) {
-        return { ok: false, error: String(e) };
-      }
-    },
     /**
      * Say why pausing everywhere and the counts cannot reach the service (this user's token, from
      * the native messaging host, is missing or was refused), or hide `note` when they can.

@@ -7,7 +7,7 @@
 (function (CG) {
   const LOOK_MS = 1000; // how often the shown group or page is looked at (one querySelector)
 
-  let ctx = null; // {config, site, send, isPaused, busy} from main.js
+  let ctx = null; // {config, site, isPaused, busy} from main.js
   let scanner = null;
   let panel = null;
   let timer = 0;
@@ -23,11 +23,11 @@
   }
 
   function start(adapter, name) {
-    ctx.send({ kind: CG.MSG.SHOW_MOD_MARKS });
+    CG.client.send(CG.MSG.SHOW_MOD_MARKS);
     const locked = (ctx.config.locked || []).some((k) => k === 'moderation' || k === 'moderationTargets');
     panel = new CG.ModerationPanel(document, { turnOff: locked ? null : () => turnOff(name) });
     scanner = new CG.ModerationScanner(document, adapter, name, {
-      moderate: (messages) => ctx.send({ kind: CG.MSG.MODERATE, site: ctx.site, messages }),
+      moderate: (messages) => CG.client.send(CG.MSG.MODERATE, { site: ctx.site, messages }),
       busy: () => ctx.busy(),
       paused: () => ctx.isPaused(),
       changed: (s) => { if (panel && s === scanner) panel.render(s); },
@@ -46,7 +46,7 @@
   function turnOff(name) {
     const settings = ctx.config.settings;
     const targets = CG.settings.withModerationTarget(settings.moderationTargets, ctx.site, name, false);
-    ctx.send({ kind: CG.MSG.SET_SETTINGS, patch: { moderationTargets: targets } });
+    CG.client.send(CG.MSG.SET_SETTINGS, { patch: { moderationTargets: targets } });
     stop(true); // at once; the settings change that follows finds it stopped
   }
 
@@ -78,7 +78,8 @@
     },
   };
 
-  // The popup asks the page shown which group or page moderation assist could check here.
+  // The popup asks the page shown which group or page moderation assist could check here
+  // (the client's sendToTab): the one message a content script answers.
   CG.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!message || message.kind !== CG.MSG.GET_MOD_TARGET || !isTop() || sender.id !== CG.api.runtime.id) return false;
     if (!ctx || !adapterHere()) {
