@@ -1,9 +1,9 @@
 """The ``conduct-guard`` command: ``commands.py`` (check, serve, packs, setup, status, pause) and
 ``admin.py`` (tray, autostart, itkit: the optional extras).
 
-``main`` is re-exported here for ``conduct_guard.cli:main``, the console-script entry point that
-``conduct-guard`` scripts installed before the package had folders import (and that the module
-path ``conduct_guard.cli`` has always named). The package itself imports ``cli.commands``.
+``main`` is re-exported here because ``conduct_guard.cli:main`` was the console-script entry point
+before the package had folders: ``conduct-guard`` scripts already installed import it from here.
+setup.cfg and the package itself name ``cli.commands``.
 """
 
 from .commands import main
