@@ -394,6 +394,6 @@ def browser_managed_schema() -> dict:
     return {
         "type": "object",
         "description": "Conduct Guard settings an IT department can lock. GENERATED from "
-        "backend/conduct_guard/settings_schema.json by scripts/gen_managed_schema.py; edit that file instead.",
+        "backend/conduct_guard/settings/settings_schema.json by scripts/gen_managed_schema.py; edit that file instead.",
         "properties": dict(sorted(out_props.items())),
     }
