@@ -2,11 +2,7 @@
 (async function (CG) {
   const { t, localise, showLocks } = CG.page;
   const $ = (id) => document.getElementById(id);
-  const el = (tag, props, ...kids) => {
-    const node = Object.assign(document.createElement(tag), props || {});
-    node.append(...kids);
-    return node;
-  };
+  const el = CG.h; // src/shared/dom.js: attributes, `text` for the text, `on…` for listeners
   await CG.page.loadStrings(); // the UI language (this page's choice, IT's, else the browser's)
   localise(document);
   document.title = t('options_title');
@@ -47,10 +43,10 @@
     select.textContent = '';
     const tag = CG.i18n.browserTag();
     const browser = CG.i18n.normalise(tag);
-    const follow = el('option', { value: '', textContent: t('options_language_browser', [browser ? CG.i18n.NAMES[browser] : tag]) });
+    const follow = el('option', { value: '', text: t('options_language_browser', [browser ? CG.i18n.NAMES[browser] : tag]) });
     select.append(follow);
     for (const lang of CG.i18n.LANGS) {
-      const option = el('option', { value: lang, textContent: CG.i18n.NAMES[lang], lang, dir: CG.i18n.dirOf(lang) });
+      const option = el('option', { value: lang, text: CG.i18n.NAMES[lang], lang, dir: CG.i18n.dirOf(lang) });
       select.append(option);
     }
     select.value = settings.uiLanguage;
@@ -60,11 +56,11 @@
     const list = $('sites');
     list.textContent = '';
     for (const site of settings.sites) {
-      const remove = el('button', { type: 'button', textContent: t('options_remove') });
+      const remove = el('button', { type: 'button', text: t('options_remove') });
       remove.setAttribute('data-setting', 'sites');
       remove.setAttribute('aria-label', `${t('options_remove')} ${site}`);
       remove.addEventListener('click', () => save({ sites: settings.sites.filter((s) => s !== site) }));
-      list.append(el('li', {}, el('bdi', { textContent: site, dir: 'ltr', lang: 'en' }), remove));
+      list.append(el('li', {}, el('bdi', { text: site, dir: 'ltr', lang: 'en' }), remove));
     }
   }
 
@@ -74,12 +70,12 @@
     for (const site of settings.sites) {
       const id = `acct-${site}`;
       const select = el('select', { id },
-        el('option', { value: 'personal', textContent: t('popup_account_personal') }),
-        el('option', { value: 'official', textContent: t('popup_account_official') }));
+        el('option', { value: 'personal', text: t('popup_account_personal') }),
+        el('option', { value: 'official', text: t('popup_account_official') }));
       select.value = CG.settings.accountFor(settings, site);
       select.setAttribute('data-setting', 'accountBySite');
       select.addEventListener('change', () => save({ accountBySite: { ...settings.accountBySite, [site]: select.value } }));
-      box.append(el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: site, dir: 'ltr', lang: 'en' }), select));
+      box.append(el('div', { class: 'field' }, el('label', { for: id, text: site, dir: 'ltr', lang: 'en' }), select));
     }
   }
 
@@ -89,18 +85,18 @@
     dl.textContent = '';
     for (const event of CG.EVENTS) {
       const n = (reply.counters && reply.counters[event] && reply.counters[event].total) || 0;
-      dl.append(el('dt', { textContent: t(`options_counter_${event}`) }), el('dd', { textContent: CG.i18n.number(n) }));
+      dl.append(el('dt', { text: t(`options_counter_${event}`) }), el('dd', { text: CG.i18n.number(n) }));
     }
     const ul = $('opted-out');
     ul.textContent = '';
     for (const [site, keys] of Object.entries(reply.fieldOptOut || {})) {
       for (const key of keys) {
-        const undo = el('button', { type: 'button', textContent: t('options_remove') });
+        const undo = el('button', { type: 'button', text: t('options_remove') });
         undo.addEventListener('click', async () => {
           await CG.client.send(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: key, off: false });
           renderCounters();
         });
-        ul.append(el('li', {}, el('bdi', { textContent: `${site}: ${key}`, dir: 'ltr', lang: 'en' }), ' ', undo));
+        ul.append(el('li', {}, el('bdi', { text: `${site}: ${key}`, dir: 'ltr', lang: 'en' }), ' ', undo));
       }
     }
   }
@@ -116,7 +112,7 @@
     const status = await CG.client.send(CG.MSG.GET_STATUS);
     const model = status.online && status.health.model ? `${status.health.model.name || ''} ${status.health.model.version || ''}`.trim() : '';
     $('status').textContent = status.online ? `${t('popup_online')} — ` : t('popup_offline');
-    if (model) $('status').append(el('bdi', { textContent: model, dir: 'ltr', lang: 'en' }));
+    if (model) $('status').append(el('bdi', { text: model, dir: 'ltr', lang: 'en' }));
     CG.page.showAuth($('svc-auth'), status.online && status.auth);
     if (!status.online) return;
     const reply = await CG.client.send(CG.MSG.GET_PACKS);
@@ -124,7 +120,7 @@
     if (!packsReply) return;
     const select = $('pack');
     for (const pack of packsReply.packs) {
-      if (pack && pack.id) select.append(el('option', { value: pack.id, textContent: inLang(pack, 'title') || pack.id }));
+      if (pack && pack.id) select.append(el('option', { value: pack.id, text: inLang(pack, 'title') || pack.id }));
     }
     select.value = settings.pack;
     renderRules();
@@ -149,7 +145,7 @@
 
   // Documents keep their own (English) titles.
   const documentLine = (rule) => (rule.source_title
-    ? CG.tn('card_source', [el('bdi', { textContent: CG.documentLabel(rule.source_title, rule.source_date), lang: 'en' })]) : []);
+    ? CG.tn('card_source', [el('bdi', { text: CG.documentLabel(rule.source_title, rule.source_date), lang: 'en' })]) : []);
 
   /**
    * A pack's or rule's text in the UI language where the pack has it (its `i18n`), else English,
@@ -178,13 +174,13 @@
     const translated = rule.quote && quote !== rule.quote;
     const ref = CG.refNode(rule.ref);
     return [
-      el('p', { className: 'ref' }, ref, ...(title ? [' — ', el('bdi', { textContent: title, lang })] : [])),
-      quote ? auto('blockquote', { className: 'quote', textContent: `“${quote}”`, lang }) : '',
-      translated ? auto('p', { className: 'muted quote-note', textContent: inLang(pack, 'quote_note') }) : '',
-      translated ? auto('blockquote', { className: 'quote original', textContent: `“${rule.quote}”`, lang: 'en' }) : '',
-      rule.note ? auto('p', { className: 'muted note', textContent: inLang(rule, 'note'), lang }) : '',
-      rule.instead ? el('p', { className: 'instead' }, ...CG.tn('card_instead', [el('bdi', { textContent: inLang(rule, 'instead'), lang })])) : '',
-      el('p', { className: 'muted doc' }, ...documentLine(rule)),
+      el('p', { class: 'ref' }, ref, ...(title ? [' — ', el('bdi', { text: title, lang })] : [])),
+      quote ? auto('blockquote', { class: 'quote', text: `“${quote}”`, lang }) : '',
+      translated ? auto('p', { class: 'muted quote-note', text: inLang(pack, 'quote_note') }) : '',
+      translated ? auto('blockquote', { class: 'quote original', text: `“${rule.quote}”`, lang: 'en' }) : '',
+      rule.note ? auto('p', { class: 'muted note', text: inLang(rule, 'note'), lang }) : '',
+      rule.instead ? el('p', { class: 'instead' }, ...CG.tn('card_instead', [el('bdi', { text: inLang(rule, 'instead'), lang })])) : '',
+      el('p', { class: 'muted doc' }, ...documentLine(rule)),
     ].filter(Boolean);
   }
 
@@ -205,20 +201,20 @@
     rules.textContent = '';
     const pack = activePack();
     if (!pack) return;
-    rules.append(el('h3', { textContent: inLang(pack, 'title') || pack.id }),
-      el('p', { className: 'muted', textContent: pack.jurisdiction || '' }));
-    const docs = el('ul', { className: 'docs' });
+    rules.append(el('h3', { text: inLang(pack, 'title') || pack.id }),
+      el('p', { class: 'muted', text: pack.jurisdiction || '' }));
+    const docs = el('ul', { class: 'docs' });
     for (const s of pack.sources || []) {
-      docs.append(el('li', { textContent: CG.documentLabel(s.title, s.date), lang: 'en' })); // documents keep their own titles
+      docs.append(el('li', { text: CG.documentLabel(s.title, s.date), lang: 'en' })); // documents keep their own titles
     }
-    rules.append(el('h4', { textContent: t('options_documents') }), docs);
+    rules.append(el('h4', { text: t('options_documents') }), docs);
     const categories = pack.categories || {};
     for (const category of CG.CATEGORIES) {
       const rule = categories[category];
       if (!rule) continue;
-      const card = el('article', { className: `rule ${rule.severity || ''}`, id: `rule-${pack.id}-${category}` },
-        el('h4', {}, el('span', { className: 'cat', textContent: t(`category_${category}`) }), ' ',
-          el('span', { className: 'sev', textContent: t(`severity_${rule.severity}`) })),
+      const card = el('article', { class: `rule ${rule.severity || ''}`, id: `rule-${pack.id}-${category}` },
+        el('h4', {}, el('span', { class: 'cat', text: t(`category_${category}`) }), ' ',
+          el('span', { class: 'sev', text: t(`severity_${rule.severity}`) })),
         ...ruleBody(rule, inLang(rule, 'title'), pack));
       card.dataset.pack = pack.id;
       card.dataset.ref = rule.ref || '';
@@ -226,16 +222,16 @@
       rules.append(card);
     }
     const context = pack.context_rules || [];
-    if (context.length) rules.append(el('h4', { className: 'context-h', textContent: t('options_context_rules') }));
+    if (context.length) rules.append(el('h4', { class: 'context-h', text: t('options_context_rules') }));
     for (const cr of context) {
       const heading = cr.effect === 'set_severity'
         ? t('options_sets_severity', [(cr.categories || []).map((c) => t(`category_${c}`)).join(', '), t(`severity_${cr.severity}`)])
         : (inLang(cr, 'title') || cr.id);
-      const card = el('article', { className: 'rule context', id: `rule-${pack.id}-${cr.id}` },
-        el('h4', { textContent: heading }),
-        el('p', { className: 'muted when', textContent: t('options_when', [whenText(cr.when || {}) || '—']) }),
+      const card = el('article', { class: 'rule context', id: `rule-${pack.id}-${cr.id}` },
+        el('h4', { text: heading }),
+        el('p', { class: 'muted when', text: t('options_when', [whenText(cr.when || {}) || '—']) }),
         ...ruleBody(cr, '', pack),
-        ...(cr.message ? [auto('p', { className: 'msg', textContent: inLang(cr, 'message') })] : []));
+        ...(cr.message ? [auto('p', { class: 'msg', text: inLang(cr, 'message') })] : []));
       card.dataset.pack = pack.id;
       card.dataset.ref = cr.ref || '';
       card.dataset.context = cr.id;
