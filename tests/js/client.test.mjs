@@ -2,26 +2,16 @@
 // what a sender gets back when nobody answers.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXT, loadPure, loadScripts } from './load.mjs';
+import { EXT, loadPure, loadScripts, extensionScripts } from './load.mjs';
 
 const CG = loadPure();
 loadScripts('src/shared/client.js');
 const CLIENT = 'src/shared/client.js';
 const manifest = JSON.parse(readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
 
-function walk(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
-// Every script of the extension: src/ (content, shared, worker), popup/ and options/.
-const scripts = ['src', 'popup', 'options'].flatMap((d) => walk(path.join(EXT, d)))
-  .filter((f) => f.endsWith('.js'))
-  .map((f) => ({ file: path.relative(EXT, f).split(path.sep).join('/'), src: readFileSync(f, 'utf8') }));
+const scripts = extensionScripts();
 
 test('only src/shared/client.js calls runtime.sendMessage or tabs.sendMessage', () => {
   assert.ok(scripts.length > 20, 'the scripts were found');

@@ -1,23 +1,14 @@
 // The DOM helpers (src/shared/dom.js) are one copy, loaded wherever something is drawn.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXT } from './load.mjs';
+import { EXT, extensionScripts } from './load.mjs';
 
 const DOM = 'src/shared/dom.js';
 const manifest = JSON.parse(readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
 
-function walk(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
-const scripts = ['src', 'popup', 'options'].flatMap((d) => walk(path.join(EXT, d)))
-  .filter((f) => f.endsWith('.js'))
-  .map((f) => ({ file: path.relative(EXT, f).split(path.sep).join('/'), src: readFileSync(f, 'utf8') }));
+const scripts = extensionScripts();
 
 test('the DOM helpers are defined once, in src/shared/dom.js', () => {
   for (const name of ['h', 'tn', 'refNode']) {

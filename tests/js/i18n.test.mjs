@@ -3,19 +3,12 @@
 // and the glossary's terms (docs/GLOSSARY.md); src/shared/i18n.js picks and falls back as designed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { EXT, loadPure } from './load.mjs';
+import { EXT, loadPure, walk } from './load.mjs';
 
 const CG = loadPure();
 const messages = JSON.parse(readFileSync(path.join(EXT, '_locales/en/messages.json'), 'utf8'));
-
-function walk(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
 
 /** Keys named literally in the code, plus those built from a prefix and a list of known ids. */
 function usedKeys() {

@@ -1,20 +1,13 @@
 // The manifest, the worker entry, the locales and the managed schema agree with the code.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { EXT, loadPure } from './load.mjs';
+import { EXT, loadPure, walk } from './load.mjs';
 
 const CG = loadPure();
 const manifest = JSON.parse(readFileSync(path.join(EXT, 'manifest.json'), 'utf8'));
 const messages = JSON.parse(readFileSync(path.join(EXT, '_locales/en/messages.json'), 'utf8'));
-
-function walk(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = path.join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
 
 test('one manifest for Chrome (service_worker) and Firefox (scripts, gecko id)', () => {
   assert.equal(manifest.manifest_version, 3);
