@@ -12,7 +12,7 @@ from conduct_guard import recognisers
 from conduct_guard.cli import commands as cli
 from conduct_guard.desktop import tray
 from conduct_guard.engine import explain, segment
-from conduct_guard.rules import policy
+from conduct_guard.rules import moderation, policy
 from conduct_guard.service import server
 from conduct_guard.settings.config import DEFAULT_HOST, DEFAULT_PORT, SETTING_KEYS, defaults
 from conduct_guard.settings.machine_policy import setting_defaults, settings_schema
@@ -65,7 +65,10 @@ def test_health_reports_the_schema_defaults(client):
 
 
 def test_one_span_merger_and_one_phrase_matcher():
-    assert explain.merge_spans is segment.merge_spans is policy.merge_spans
+    assert explain.merge_spans is segment.merge_spans
+    # findings and moderation marks clip their spans with the same function
+    assert policy.clip_spans is moderation.clip_spans is segment.clip_spans
+    assert segment.clip_spans([(8, 99), ("x", 1), (-3, 2), (4, 4), (1, 3)], 10) == [[0, 3], [8, 10]]
     assert policy.phrase_pattern is recognisers.phrase_pattern
     assert segment.merge_spans([(5, 9), (0, 3), (3, 4), (8, 12), (20, 21)]) == [(0, 4), (5, 12), (20, 21)]
     pattern = recognisers.phrase_pattern(("views  are my own", "views", ""))

@@ -43,6 +43,22 @@ def merge_spans(spans) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged]
 
 
+def clip_spans(spans, n: int) -> list[list[int]]:
+    """Spans as a result gives them: clipped into a text of ``n`` code points, malformed and
+    empty ones dropped, sorted and merged, as ``[start, end]`` lists (findings and moderation
+    marks both use it)."""
+    out: list[tuple[int, int]] = []
+    for span in spans or ():
+        try:
+            s, e = int(span[0]), int(span[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        s, e = max(0, min(s, n)), max(0, min(e, n))
+        if e > s:
+            out.append((s, e))
+    return [[s, e] for s, e in merge_spans(out)]
+
+
 @dataclass(frozen=True)
 class Chunk:
     start: int

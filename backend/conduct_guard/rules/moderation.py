@@ -18,11 +18,11 @@ the message alone, like a check result (CONTRACT).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping
 
 from ..categories import CATEGORIES
 from .i18n import BASE_LANG, localized, resolve_lang
-from ..engine.segment import merge_spans
+from ..engine.segment import clip_spans
 
 # What an admin can do about a message, mildest first; a rule lists one or more.
 ACTIONS: tuple[str, ...] = ("hide", "warn_member", "delete", "report")
@@ -113,11 +113,6 @@ class ModerateRequest:
         return cls(messages=tuple(parsed), pack=common.pack, site=common.site, lang=common.lang)
 
 
-def _spans(spans: Iterable[Sequence[int]], n: int) -> list[list[int]]:
-    clipped = [(max(0, min(int(s), n)), max(0, min(int(e), n))) for s, e in spans]
-    return [[s, e] for s, e in merge_spans([(s, e) for s, e in clipped if e > s])]
-
-
 def apply_moderation(pack, text: str, evidence: Mapping[str, Any], thresholds: Mapping[str, float],
                      lang: str = BASE_LANG) -> list[dict[str, Any]]:
     """The marks for one message: one per moderation category whose evidence reaches its
@@ -136,6 +131,6 @@ def apply_moderation(pack, text: str, evidence: Mapping[str, Any], thresholds: M
                      "source": rule.source, **pack.rule_source(rule), "quote": rule.text("quote", lang),
                      **({"note": rule.text("note", lang)} if rule.note else {})},
             "message": rule.text("message", lang),
-            "spans": _spans(ev.spans, len(text)),
+            "spans": clip_spans(ev.spans, len(text)),
         })
     return sorted(marks, key=lambda m: (-m["score"], CATEGORIES.index(m["category"])))

@@ -33,7 +33,7 @@ from .i18n import BASE_LANG, localized, resolve_lang, translation_problems
 from .moderation import ModerationRule, parse_moderation
 from ..categories import CATEGORIES
 from ..recognisers import phrase_pattern
-from ..engine.segment import merge_spans
+from ..engine.segment import clip_spans
 
 __all__ = [
     "DEFAULT_PACK",
@@ -536,20 +536,6 @@ def _valid_score(value: Any) -> float | None:
     return min(1.0, max(0.0, float(value)))
 
 
-def _clean_spans(spans: Iterable[Any], n: int) -> list[list[int]]:
-    """Spans clipped into the text, empty ones dropped, sorted, overlapping ones merged."""
-    out: list[list[int]] = []
-    for span in spans or ():
-        try:
-            s, e = int(span[0]), int(span[1])
-        except (TypeError, ValueError, IndexError):
-            continue
-        s, e = max(0, min(s, n)), max(0, min(e, n))
-        if e > s:
-            out.append((s, e))
-    return [[s, e] for s, e in merge_spans(out)]
-
-
 def _phrase_spans(text: str, phrases: tuple[str, ...]) -> list[list[int]]:
     pattern = phrase_pattern(phrases)
     if pattern is None:
@@ -680,7 +666,7 @@ def apply_pack(
         score = _valid_score(getattr(ev, "score", None))
         if score is None:
             continue
-        scores[cat] = (score, _clean_spans(getattr(ev, "spans", ()), n))
+        scores[cat] = (score, clip_spans(getattr(ev, "spans", ()), n))
 
     severity = {r.category: r.severity for r in pack.rules}
     extra: list[dict[str, Any]] = []
@@ -704,7 +690,7 @@ def apply_pack(
                 "severity": cr.severity or "info",
                 "rule": _rule_dict(pack, cr, lang, instead_of=pack.rule(category)),
                 "message": cr.text("message", lang) or "",
-                "spans": _clean_spans(spans, n),
+                "spans": clip_spans(spans, n),
             }
         )
 
