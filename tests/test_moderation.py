@@ -53,6 +53,8 @@ def test_moderation_actions_are_the_extensions_too():
     protocol = (PACKAGE_DIR.parents[1] / "extension" / "src" / "shared" / "protocol.js").read_text(encoding="utf-8")
     line = next(l for l in protocol.splitlines() if "CG.MOD_ACTIONS" in l and "freeze" in l)
     assert line.split("[", 1)[1].split("]", 1)[0].replace("'", "").replace(" ", "").split(",") == list(ACTIONS)
+    limit = next(l for l in protocol.splitlines() if "CG.MODERATE_MAX_MESSAGES =" in l)
+    assert int(limit.split("=", 1)[1].split(";", 1)[0]) == MAX_MESSAGES
 
 
 def test_a_moderation_rule_citing_an_unknown_source_names_file_and_field(tmp_path):

@@ -12,7 +12,6 @@
   // How old a look at /v1/health may be when a page asks whether the service is paused: pages
   // ask every few seconds (each frame with a box), the service is asked at most this often.
   const SERVICE_STATE_MAX_AGE_MS = 3000;
-  const MODERATE_MAX_MESSAGES = 100; // the service's limit per request (moderation.MAX_MESSAGES)
   // How a message moderation assist flagged looks: inserted by the browser into the tab as a
   // user stylesheet, so the page gets no element of ours beyond data-cg-mod and the panel host.
   const MOD_MARK_CSS = '[data-cg-mod]{outline:2px solid #d93025 !important;outline-offset:-2px !important;'
@@ -200,7 +199,7 @@
       if (!Array.isArray(messages)) return { ok: false, error: 'messages' };
       const { settings } = await CG.settings.loadSettings();
       if (settings.moderation === 'off') return { ok: false, error: 'off' };
-      const clean = messages.slice(0, MODERATE_MAX_MESSAGES)
+      const clean = messages.slice(0, CG.MODERATE_MAX_MESSAGES)
         .filter((m) => m && typeof m.id === 'string' && typeof m.text === 'string')
         .map((m) => ({ id: m.id, text: CG.textMap.capText(m.text, CG.SERVICE_TEXT_LIMIT).text }));
       const reply = await CG.service.moderate(settings, { messages: clean, site, lang: uiLanguage(settings) });

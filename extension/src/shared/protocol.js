@@ -62,7 +62,8 @@
   // What moderation assist may tell an admin to do (backend moderation.ACTIONS; a test keeps them equal).
   CG.MOD_ACTIONS = Object.freeze(['hide', 'warn_member', 'delete', 'report']);
 
-  CG.SERVICE_TEXT_LIMIT = 20000; // code points; the service answers 413 above this
+  CG.SERVICE_TEXT_LIMIT = 20000;
+  CG.MODERATE_MAX_MESSAGES = 100; // messages per POST /v1/moderate (moderation.MAX_MESSAGES; a test keeps them equal) // code points; the service answers 413 above this
 
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -48,6 +48,7 @@
       this.dirty = true;
       this.fullScan = true; // the first look reads every message; later ones only what changed
       this.changes = []; // MutationRecords not looked at yet
+      this.removed = false; // a record removed nodes: drop marks of messages no longer in the page
       this.version = 0; // changes when the set of flagged messages changes (the panel redraws)
       this.sending = false;
       this.disposed = false;
@@ -191,5 +192,4 @@
   }
 
   CG.ModerationScanner = ModerationScanner;
-  CG.moderationFingerprint = fingerprint;
 })(globalThis.CG);
