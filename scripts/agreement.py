@@ -15,10 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "backend"))
-import real_data as rd  # noqa: E402
+import real_data as rd  # a sibling: a script's own folder is on its path
 from conduct_guard.categories import CATEGORIES  # noqa: E402
 
 

@@ -42,8 +42,6 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "backend"))
-
 from conduct_guard.engine.modelinfo import ModelInfo, default_model_dir  # noqa: E402
 from conduct_guard.engine.session import InferenceSession  # noqa: E402
 from conduct_guard.engine.tokenize import TextEncoder  # noqa: E402
@@ -109,10 +107,12 @@ BUDGETS = {"model_mib": 50, "raw_p50_ms_64_tokens": 15, "http_p50_ms_280_chars":
            "cold_start_ms": 1500}
 
 
-def start_server(port: int, model_dir: Path, backend: Path = ROOT / "backend") -> tuple[subprocess.Popen, float]:
-    """Starts `conduct-guard serve` from the `backend` source tree; returns the process and ms from
-    start to the first answered check."""
-    env = {**os.environ, "PYTHONPATH": str(backend), "CONDUCT_GUARD_MODEL_DIR": str(model_dir)}
+def start_server(port: int, model_dir: Path, backend: Path | None = None) -> tuple[subprocess.Popen, float]:
+    """Starts `conduct-guard serve`, the installed package or (a baseline) the `backend` source tree;
+    returns the process and ms from start to the first answered check."""
+    env = {**os.environ, "CONDUCT_GUARD_MODEL_DIR": str(model_dir)}
+    if backend is not None:
+        env["PYTHONPATH"] = str(backend)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "conduct_guard", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -349,7 +349,7 @@ def load_only(args) -> dict:
     seconds = 10 if args.quick else args.seconds
     posts = mixed_posts(int(args.rate * seconds * 1.2) + 200, seed=24)
     warm = mixed_posts(100, seed=2411)
-    sides = {"this": ROOT / "backend"}
+    sides: dict[str, Path | None] = {"this": None}
     if args.baseline_backend:
         sides["baseline"] = args.baseline_backend.resolve()
     rounds: dict[str, list[dict]] = {name: [] for name in sides}

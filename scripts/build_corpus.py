@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "corpus" / "src"
 SEED = 20240917
 
-sys.path.insert(0, str(ROOT / "backend"))
 from conduct_guard.categories import CATEGORIES  # noqa: E402  (the one list of the nine ids)
 
 LANGS = ("en", "ur-Latn", "hi-Latn", "bn-Latn", "ur", "hi", "bn", "gu")

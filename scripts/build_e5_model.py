@@ -26,7 +26,6 @@ import json
 import math
 import random
 import shutil
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,8 +36,6 @@ import torch.nn.functional as F
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "backend"))
 from build_model import (MiniLMClassifier, average_precision, chunk_rows, label_vec,  # noqa: E402
                          read_jsonl, split_validation)
 from thresholds import LABELS, pick_thresholds  # noqa: E402

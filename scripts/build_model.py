@@ -24,7 +24,6 @@ import math
 import os
 import random
 import shutil
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -35,7 +34,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "backend"))
 # label order and the threshold rule live in scripts/thresholds.py (numpy only, so tests need no torch)
 from thresholds import LABELS, pick_thresholds  # noqa: E402
 from group_swap import group_swapped_rows  # noqa: E402

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -140,7 +139,6 @@ def reachable_chars(normalizer) -> set[str]:
 
 
 def fixed_strings() -> list[str]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from e5_verify import STRINGS
 
     return list(STRINGS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Evaluate the shipped model on the project's test set and on public out-of-domain sets.
 
-    PYTHONPATH=backend python scripts/evaluate.py --model-dir models --test corpus/test.jsonl \
+    python scripts/evaluate.py --model-dir models --test corpus/test.jsonl \
         --data ../shared/data --out models
 
 Writes OUT/EVAL.md and OUT/eval.json. The model runs through the project's own engine
@@ -23,12 +23,8 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "backend") not in sys.path:
-    sys.path.insert(0, str(ROOT / "backend"))
-
 from conduct_guard.categories import CATEGORIES  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "scripts"))
 from real_data import demojibake  # noqa: E402  (political_social_media's mojibake, one home)
 
 LABELS: list[str] = list(CATEGORIES)

@@ -30,8 +30,6 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "backend"))
 import real_data as rd  # noqa: E402
 from conduct_guard.categories import CATEGORIES  # noqa: E402
 

@@ -14,8 +14,6 @@ import sys
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "backend"))
-
 from conduct_guard.deploy.itkit import EXTENSION_DATA_DIR, _iter_files  # noqa: E402
 
 PREFIX = "/".join(EXTENSION_DATA_DIR)

@@ -19,10 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "extension" / "managed_schema.json"
 
-# The checkout's settings_schema.json is the source, not that of an installed (maybe older) copy
-# of the package: the checkout's backend/ goes first on the path.
-if (ROOT / "backend" / "conduct_guard" / "settings" / "settings_schema.json").is_file():
-    sys.path.insert(0, str(ROOT / "backend"))
 from conduct_guard.settings.machine_policy import browser_managed_schema  # noqa: E402
 
 

@@ -24,8 +24,6 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "backend"))
 import real_data as rd  # noqa: E402
 
 SEED = 2026
@@ -94,15 +92,30 @@ def dedupe(rows, seen):
     return out
 
 
-def select_train(model_dir: Path, rng: random.Random, seen: set) -> list[tuple[str, str]]:
+def labelled_ids() -> set[str]:
+    """Ids already read (corpus/real/**), so a later round reads new posts only."""
+    ids = set()
+    for path in (HERE.parent / "corpus" / "real").glob("*/*.jsonl"):
+        ids |= {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    return ids
+
+
+def select_train(model_dir: Path, rng: random.Random, seen: set, scale: float = 1.0,
+                 skip: frozenset = frozenset(), focus: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Per source: warned, unsure, confusion words, then (a later round) words of the ``focus`` categories,
+    then random; ``skip`` holds ids already read."""
     from conduct_guard.engine.scoring import Classifier
     import numpy as np
 
     clf = Classifier.from_model_dir(model_dir, threads=2, cache_bytes=0)
     thr = np.array([clf.info.thresholds[c] for c in clf.labels])
+    focus_rx = re.compile("|".join(f"(?:{CATEGORY_WORDS[c]})" for c in focus), re.I) if focus else None
     chosen = []
-    for name, quota in TRAIN_QUOTAS.items():
-        rows = [(i, t) for i, t in source_rows(name) if not rd.held_out_of_training(i)]
+    for name, full_quota in TRAIN_QUOTAS.items():
+        quota = int(round(full_quota * scale))
+        if quota <= 0:
+            continue
+        rows = [(i, t) for i, t in source_rows(name) if not rd.held_out_of_training(i) and i not in skip]
         rows = dedupe(rows, set())
         rng.shuffle(rows)
         pool = rows[: max(quota * 4, 2000)]
@@ -111,9 +124,12 @@ def select_train(model_dir: Path, rng: random.Random, seen: set) -> list[tuple[s
         warned = [r for r, m in zip(pool, margin) if m >= 0]
         unsure = [r for r, m in zip(pool, margin) if -0.25 <= m < 0]
         confusion = [r for r in pool if CONFUSION_WORDS.search(r[1])]
+        focused = [r for r in pool if focus_rx and focus_rx.search(r[1])]
         picks: list[tuple[str, str]] = []
         taken = set()
-        for share, group in ((0.35, warned), (0.15, unsure), (0.2, confusion), (1.0, pool)):
+        shares = ((0.3, warned), (0.15, unsure), (0.15, confusion), (0.25, focused), (1.0, pool)) if focus else \
+            ((0.35, warned), (0.15, unsure), (0.2, confusion), (1.0, pool))
+        for share, group in shares:
             want = quota if share == 1.0 else int(quota * share)
             for r in group:
                 if len(picks) >= quota or want <= 0:
@@ -171,13 +187,23 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model-dir", type=Path, default=HERE.parent / "models")
     ap.add_argument("--out", type=Path, required=True, help="folder for the reading batches (outside the repo)")
+    ap.add_argument("--round", type=int, default=1,
+                    help="2 and later: training rows only, skipping every id already in corpus/real")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiplies each source's training quota")
+    ap.add_argument("--focus", nargs="*", default=[], choices=sorted(CATEGORY_WORDS),
+                    help="categories whose words fill a quarter of each source's quota (later rounds)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     seen: set = set()
     bench = select_bench(random.Random(SEED + 1), seen)   # first: a text read for the benchmark never trains
-    train = select_train(args.model_dir, random.Random(SEED), seen)
+    skip = frozenset(labelled_ids()) if args.round > 1 else frozenset()
+    train = select_train(args.model_dir, random.Random(SEED + 100 * (args.round - 1)), seen, args.scale, skip,
+                         tuple(args.focus))
+    if args.round > 1:
+        bench = []  # the benchmark was drawn once; later rounds add training rows only
+    prefix = "train" if args.round == 1 else f"train_r{args.round}"
     for p in write_batches(bench, args.out, "bench", random.Random(SEED + 2)) + \
-            write_batches(train, args.out, "train", random.Random(SEED + 3)):
+            write_batches(train, args.out, prefix, random.Random(SEED + 3)):
         print(p)
     return 0
 

@@ -5,13 +5,10 @@ shipped int8 model's validation probabilities (through the product's own scoring
 """
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 from conduct_guard.categories import CATEGORIES  # noqa: E402
 
 LABELS = list(CATEGORIES)

@@ -149,3 +149,12 @@ def test_every_module_lives_in_a_part():
     top = {p.stem for p in PKG.glob("*.py")}
     assert top == {"__init__", "__main__", "categories", "checker", "tray", "native_host"}
     assert {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(LAYERS) - {"categories", "checker"}
+
+
+def test_scripts_import_the_installed_package_not_the_checkout():
+    """scripts/ once put backend/ on sys.path, so a script could run code other than what is installed
+    (issue 25). They import conduct_guard as installed (`pip install -e .` for development, README);
+    their own folder is on a program's path already, so no script edits sys.path."""
+    editing = [p.name for p in sorted((ROOT / "scripts").glob("*.py"))
+               if re.search(r"sys\.path\.(insert|append)", p.read_text(encoding="utf-8"))]
+    assert editing == []
