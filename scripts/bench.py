@@ -41,7 +41,6 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
 from conduct_guard.engine.modelinfo import ModelInfo, default_model_dir  # noqa: E402
 from conduct_guard.engine.session import InferenceSession  # noqa: E402
 from conduct_guard.engine.tokenize import TextEncoder  # noqa: E402

@@ -25,6 +25,7 @@ post ending "Such a lovely evening! <partisan sentence>" took 6 passes instead o
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
@@ -33,6 +34,12 @@ import numpy as np
 from ..recognisers import Match
 from .scoring import TextScores
 from .segment import Chunk, merge_spans, split_sentences
+
+# Sentences scored on their own per text (issue 24, point 1): 20,000 characters of distinct short
+# violating sentences once took 636 sentence passes after scoring. Narrowing stops when the next
+# flagged chunk's sentences would pass the budget; later flagged chunks keep whole-chunk spans.
+# A post with three flagged paragraphs of ten sentences stays within it.
+MAX_SENTENCE_PASSES = 32
 
 # Scores texts each on its own: [len(texts), labels], in the order of TextScores.labels.
 SentenceScorer = Callable[[Sequence[str]], np.ndarray]
@@ -94,12 +101,18 @@ def _sentence_scores(scores: TextScores, flagged: Mapping[str, list[int]], text:
     if not wanted:
         return {}
     all_sentences = split_sentences(text)
+    starts = [s.start for s in all_sentences]  # sorted: a chunk's sentences are found by bisection
     inside: dict[int, list[Chunk]] = {}
+    budget = MAX_SENTENCE_PASSES
     for c in wanted:
         chunk = scores.chunks[c]
-        parts = [s for s in all_sentences if chunk.start <= s.start and s.end <= chunk.end]
+        parts = [s for s in all_sentences[bisect_left(starts, chunk.start):bisect_right(starts, chunk.end)]
+                 if s.end <= chunk.end]
+        if len(parts) > budget:
+            break
         if len(parts) >= 2:
             inside[c] = parts
+            budget -= len(parts)
     pieces = [s for parts in inside.values() for s in parts]
     if not pieces:
         return {}

@@ -48,6 +48,19 @@ class TextScores:
     whole: np.ndarray | None = None     # [labels], the post read as a whole (posts of 2+ chunks)
 
 
+# A work budget per text (issue 24, point 1). Segmentation is linear, but model passes were not
+# bounded: 20,000 characters of distinct one-word sentences made 619 passes (18 s here beside a
+# training job), distinct short violating sentences 756 passes plus their explanations. A post
+# whose chunks and whole-post windows would take more than MAX_PASSES_PER_TEXT passes is read in
+# model-sized windows only (the whole-post windows become its chunks): every character is still
+# read, in about tokens / 94 passes (45 for 20,000 characters of words). Officers' posts stay far
+# below the budget (a 280-character post takes 2-5 passes; a 2,000-character one about 25).
+MAX_PASSES_PER_TEXT = 64
+# A request with more new passes than this is heavy; heavy requests run one at a time, so however
+# many arrive together, the others' checks keep the second core and a server thread.
+HEAVY_PASSES = 16
+
+
 # The cache is capped by bytes, not entries: capped at 4,096 entries, 8,000 long texts pushed the
 # service to 834 MB and never gave it back. A piece costs its text, its nine scores and the dict's
 # bookkeeping (~200 bytes measured with tracemalloc).
@@ -168,6 +181,7 @@ class Classifier:
         self._encoder = TextEncoder(info.tokenizer_path, info.max_length, info.pad_id)
         self._session = InferenceSession(info.model_path, info.output, threads)
         self._cache = _ClientCaches(cache_bytes)
+        self._heavy = threading.Lock()
 
     @classmethod
     def from_model_dir(cls, directory: str | Path | None = None, model_file: str | None = None,
@@ -202,6 +216,12 @@ class Classifier:
             return []
         return self._encoder.windows(text, chunks[0].start, chunks[-1].end)
 
+    def _windows_plan(self, text: str, chunks: Sequence[Chunk]):
+        """Over the work budget: the post's model-sized windows are its chunks (no whole-post pass;
+        the windows are the whole post)."""
+        spans = self._encoder.windows(text, chunks[0].start, chunks[-1].end)
+        return [Chunk(s, e) for s, e in spans], [[text[s:e]] for s, e in spans], []
+
     def cache_stats(self, client: str = LOCAL_CLIENT) -> CacheStats:
         """What ``client``'s cache partition holds and how often it answered."""
         return self._cache.stats(client)
@@ -217,6 +237,8 @@ class Classifier:
             chunks = split_chunks(text)
             units = [[text[s:e] for s, e in self._chunk_units(text, c)] for c in chunks]
             whole = [text[s:e] for s, e in self._whole_units(text, chunks)]
+            if sum(map(len, units)) + len(whole) > MAX_PASSES_PER_TEXT:
+                chunks, units, whole = self._windows_plan(text, chunks)
             plans.append((chunks, units, whole))
             for piece_list in [*units, whole]:
                 for piece in piece_list:
@@ -228,7 +250,12 @@ class Classifier:
                     else:
                         known[piece] = cached
         fresh = list(wanted)
-        for piece, probs in zip(fresh, self._infer(fresh)):
+        if len(fresh) > HEAVY_PASSES:
+            with self._heavy:
+                scored = self._infer(fresh)
+        else:
+            scored = self._infer(fresh)
+        for piece, probs in zip(fresh, scored):
             known[piece] = probs
             self._cache.put(client, piece, probs)
         def best_window(pieces: list[str]) -> np.ndarray:

@@ -28,7 +28,13 @@ IDLE_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 2
 
 
-def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 4):
+# Worker threads: heavy checks (engine.scoring.HEAVY_PASSES) take turns and wait on a thread, so
+# with 4 threads, 4 long posts sent together left no thread for an ordinary check; 8 leave room
+# for several waiting heavy ones (a thread costs ~8 MiB of address space, nothing resident).
+SERVER_THREADS = 8
+
+
+def make_server(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = SERVER_THREADS):
     """A bound waitress server (``.run()`` serves, ``.close()`` stops); raises OSError if the port is taken."""
     return create_server(app, host=host, port=port, threads=threads, ident="conduct-guard",
                          clear_untrusted_proxy_headers=True, channel_timeout=IDLE_TIMEOUT_S,
