@@ -11,7 +11,7 @@
   let locked = [];
 
   async function save(patch) {
-    const reply = await CG.client.send(CG.MSG.SET_SETTINGS, { patch });
+    const reply = await CG.client.setSettings({ patch });
     if (reply.ok) {
       $('saved').textContent = t('options_saved');
       setTimeout(() => { $('saved').textContent = ''; }, 1500);
@@ -20,7 +20,7 @@
   }
 
   async function load() {
-    const config = await CG.client.send(CG.MSG.GET_CONFIG);
+    const config = await CG.client.getConfig();
     if (!config.ok) return;
     ({ settings, locked } = config);
     $('serviceUrl').value = settings.serviceUrl;
@@ -80,7 +80,7 @@
   }
 
   async function renderCounters() {
-    const reply = await CG.client.send(CG.MSG.GET_COUNTERS);
+    const reply = await CG.client.getCounters();
     const dl = $('counters');
     dl.textContent = '';
     for (const event of CG.EVENTS) {
@@ -93,7 +93,7 @@
       for (const key of keys) {
         const undo = el('button', { type: 'button', text: t('options_remove') });
         undo.addEventListener('click', async () => {
-          await CG.client.send(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: key, off: false });
+          await CG.client.setFieldOptOut({ site, fieldKey: key, off: false });
           renderCounters();
         });
         ul.append(el('li', {}, el('bdi', { text: `${site}: ${key}`, dir: 'ltr', lang: 'en' }), ' ', undo));
@@ -109,13 +109,13 @@
   let packsReply = null;
 
   async function renderStatusAndRules() {
-    const status = await CG.client.send(CG.MSG.GET_STATUS);
+    const status = await CG.client.getStatus();
     const model = status.online && status.health.model ? `${status.health.model.name || ''} ${status.health.model.version || ''}`.trim() : '';
     $('status').textContent = status.online ? `${t('popup_online')} — ` : t('popup_offline');
     if (model) $('status').append(el('bdi', { text: model, dir: 'ltr', lang: 'en' }));
     CG.page.showAuth($('svc-auth'), status.online && status.auth);
     if (!status.online) return;
-    const reply = await CG.client.send(CG.MSG.GET_PACKS);
+    const reply = await CG.client.getPacks();
     packsReply = reply.packs && Array.isArray(reply.packs.packs) ? reply.packs : null;
     if (!packsReply) return;
     const select = $('pack');

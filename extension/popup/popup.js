@@ -11,7 +11,7 @@
   $('site-host').textContent = host || '–';
 
   async function render() {
-    const config = await CG.client.send(CG.MSG.GET_CONFIG);
+    const config = await CG.client.getConfig();
     if (!config.ok) return;
     const { settings, locked, pause } = config;
     showLocks(document, locked);
@@ -30,7 +30,7 @@
   }
 
   async function renderStatus() {
-    const status = await CG.client.send(CG.MSG.GET_STATUS);
+    const status = await CG.client.getStatus();
     const online = !!status.online;
     $('svc-dot').className = `dot ${online ? 'on' : 'off'}`;
     $('svc-status').textContent = online ? t('popup_online') : t('popup_offline');
@@ -52,43 +52,43 @@
 
   $('account').addEventListener('change', async () => {
     const accountBySite = { ...state.settings.accountBySite, [state.site]: $('account').value };
-    await CG.client.send(CG.MSG.SET_SETTINGS, { patch: { accountBySite } });
+    await CG.client.setSettings({ patch: { accountBySite } });
     state = await render();
   });
   $('pause-site').addEventListener('click', async () => {
-    await CG.client.send(CG.MSG.PAUSE, { scope: 'site', site: state.site });
+    await CG.client.pause({ scope: 'site', site: state.site });
     state = await render();
   });
   $('pause-hour').addEventListener('click', async () => {
-    showPauseReply(await CG.client.send(CG.MSG.PAUSE, { scope: 'all', minutes: 60 }));
+    showPauseReply(await CG.client.pause({ scope: 'all', minutes: 60 }));
     state = await render();
   });
   $('resume').addEventListener('click', async () => {
-    showPauseReply(await CG.client.send(CG.MSG.RESUME, { scope: 'all', site: state.site }));
+    showPauseReply(await CG.client.resume({ scope: 'all', site: state.site }));
     state = await render();
   });
   $('enable-site').addEventListener('click', async () => {
     const site = CG.settings.normaliseHost(host);
     // Sites beyond the built-in list need the browser's permission (asked in this click).
     const granted = await CG.api.permissions.request({ origins: [`https://${site}/*`, `https://*.${site}/*`] }).catch(() => false);
-    if (granted) await CG.client.send(CG.MSG.SET_SETTINGS, { patch: { sites: [...state.settings.sites, site] } });
+    if (granted) await CG.client.setSettings({ patch: { sites: [...state.settings.sites, site] } });
     state = await render();
   });
   $('open-options').addEventListener('click', () => CG.api.runtime.openOptionsPage());
 
   // Moderation assist: the page (its top frame) says which group or page it shows.
   async function renderModeration() {
-    const reply = await CG.client.sendToTab(tab.id, CG.MSG.GET_MOD_TARGET); // {ok:false} without a content script
+    const reply = await CG.client.getModTarget(tab.id); // {ok:false} without a content script
     const target = reply.ok ? reply.target : null;
-    const config = await CG.client.send(CG.MSG.GET_CONFIG);
+    const config = await CG.client.getConfig();
     $('mod-section').hidden = !target || !config.ok || config.settings.moderation === 'off';
     if ($('mod-section').hidden) return;
     $('mod-label').textContent = t('popup_mod_check', [target.name]);
     $('mod-on').checked = CG.settings.moderates(config.settings, target.site, target.name);
     $('mod-on').onchange = async () => {
-      const fresh = await CG.client.send(CG.MSG.GET_CONFIG);
+      const fresh = await CG.client.getConfig();
       const targets = CG.settings.withModerationTarget(fresh.settings.moderationTargets, target.site, target.name, $('mod-on').checked);
-      await CG.client.send(CG.MSG.SET_SETTINGS, { patch: { moderationTargets: targets } });
+      await CG.client.setSettings({ patch: { moderationTargets: targets } });
     };
     showLocks(document, config.locked);
   }

@@ -23,27 +23,26 @@ test('only src/shared/client.js calls runtime.sendMessage or tabs.sendMessage', 
   assert.match(own, /tabs\.sendMessage\(/);
 });
 
-test('every message sent names its kind as CG.MSG.<NAME>, and every such name is in protocol.js', () => {
-  const kinds = new Set(Object.keys(CG.MSG));
+test('every message sent is a client method made from a CG.MSG kind, and every kind is sent', () => {
+  const methods = new Map(Object.keys(CG.MSG).map((key) => [CG.clientMethodName(key), key]));
+  assert.equal(methods.get('checkText'), 'CHECK_TEXT');
+  assert.equal(methods.get('getModTarget'), 'GET_MOD_TARGET');
+  assert.deepEqual(Object.keys(CG.client).sort(), [...methods.keys()].sort());
   const sent = new Set();
   for (const { file, src } of scripts.filter(({ file }) => file !== CLIENT)) {
     // CG.client is always called as itself (no alias that a search would miss).
     assert.doesNotMatch(src, /=\s*CG\.client\b(?!\.)|\{[^}]*\}\s*=\s*CG\.client\b/, `${file}: CG.client aliased`);
-    // ... nor handed on uncalled (.then(CG.client.send) would hide the kind).
+    // ... nor handed on uncalled (.then(CG.client.checkText) would hide who sends it).
     assert.doesNotMatch(src, /\bCG\.client\.\w+\b(?!\s*\()/, `${file}: CG.client used without a call`);
     for (const m of src.matchAll(/\bCG\.client\.(\w+)/g)) {
-      assert.ok(['send', 'sendToTab'].includes(m[1]), `${file}: CG.client.${m[1]}`);
-      const call = src.slice(m.index + m[0].length);
-      const kind = m[1] === 'send' ? /^\(\s*CG\.MSG\.([A-Z_]+)\b/.exec(call) : /^\([^,()]+(?:\([^()]*\))?[^,()]*,\s*CG\.MSG\.([A-Z_]+)\b/.exec(call);
-      assert.ok(kind, `${file}: CG.client.${m[1]}${call.slice(0, 40)}… names no CG.MSG kind`);
-      assert.ok(kinds.has(kind[1]), `${file}: CG.MSG.${kind[1]} is not in protocol.js`);
-      sent.add(kind[1]);
+      assert.ok(methods.has(m[1]), `${file}: CG.client.${m[1]} is no CG.MSG kind`);
+      sent.add(methods.get(m[1]));
     }
     // No message is put together by hand: {kind: ...} objects are the client's alone.
     assert.doesNotMatch(src, /\{\s*kind\s*:\s*(CG\.MSG|['"]cg\/)/, `${file}: a message built outside the client`);
   }
   // protocol.js lists no kind that nobody sends.
-  assert.deepEqual([...kinds].filter((k) => !sent.has(k)), []);
+  assert.deepEqual([...methods.values()].filter((k) => !sent.has(k)), []);
   // Every kind is a 'cg/...' string, each its own.
   const values = Object.values(CG.MSG);
   assert.ok(values.every((v) => /^cg\/[a-z-]+$/.test(v)), values.join(' '));
@@ -52,7 +51,7 @@ test('every message sent names its kind as CG.MSG.<NAME>, and every such name is
 
 test('the client is loaded before every sender: content scripts, popup, options', () => {
   const js = manifest.content_scripts[0].js;
-  const senders = js.filter((f) => /\bCG\.client\./.test(readFileSync(path.join(EXT, f), 'utf8')));
+  const senders = js.filter((f) => f !== CLIENT && /\bCG\.client\./.test(readFileSync(path.join(EXT, f), 'utf8')));
   assert.ok(senders.length >= 2, senders.join(' '));
   for (const f of senders) assert.ok(js.indexOf(CLIENT) >= 0 && js.indexOf(CLIENT) < js.indexOf(f), f);
   for (const page of ['popup/popup.html', 'options/options.html']) {
@@ -74,30 +73,45 @@ test('every onMessage listener is added at top level, never later in a callback'
   for (const [file, line] of listeners) assert.match(line, /^  \S/, `${file}: ${line.trim()}`);
 });
 
-test('send: the reply as it came; none, or a failure, is {ok: false, error}', async () => {
+test('a method: the reply as it came; none, or a failure, is {ok: false, error}', async () => {
   const sent = [];
   let answer = async () => ({ ok: true, x: 1 });
   CG.api = {
     runtime: { sendMessage: (m) => { sent.push(m); return answer(); } },
     tabs: { sendMessage: (id, m, opts) => { sent.push([id, m, opts]); return answer(); } },
   };
-  assert.deepEqual(await CG.client.send(CG.MSG.GET_CONFIG), { ok: true, x: 1 });
+  assert.deepEqual(await CG.client.getConfig(), { ok: true, x: 1 });
   assert.deepEqual(sent.pop(), { kind: 'cg/get-config' });
-  await CG.client.send(CG.MSG.CHECK_TEXT, { text: 'a', site: 'x.com' });
+  await CG.client.checkText({ text: 'a', site: 'x.com' });
   assert.deepEqual(sent.pop(), { kind: 'cg/check-text', text: 'a', site: 'x.com' });
   answer = async () => ({ ok: false, offline: true });
-  assert.deepEqual(await CG.client.send(CG.MSG.CHECK_TEXT, { text: 'a' }), { ok: false, offline: true });
+  assert.deepEqual(await CG.client.checkText({ text: 'a' }), { ok: false, offline: true });
   answer = async () => undefined; // no listener answered
-  assert.deepEqual(await CG.client.send(CG.MSG.GET_STATUS), { ok: false, error: 'no_reply' });
+  assert.deepEqual(await CG.client.getStatus(), { ok: false, error: 'no_reply' });
   answer = async () => { throw new Error('Could not establish connection. Receiving end does not exist.'); };
-  const rejected = await CG.client.send(CG.MSG.GET_STATUS);
+  const rejected = await CG.client.getStatus();
   assert.equal(rejected.ok, false);
   assert.match(rejected.error, /Receiving end/);
   answer = () => { throw new Error('Extension context invalidated.'); }; // thrown, not rejected
-  assert.deepEqual(await CG.client.send(CG.MSG.GET_STATUS), { ok: false, error: 'Extension context invalidated.' });
+  assert.deepEqual(await CG.client.getStatus(), { ok: false, error: 'Extension context invalidated.' });
   answer = async () => ({ ok: true, target: null, on: false });
-  assert.deepEqual(await CG.client.sendToTab(7, CG.MSG.GET_MOD_TARGET), { ok: true, target: null, on: false });
+  assert.deepEqual(await CG.client.getModTarget(7), { ok: true, target: null, on: false });
   assert.deepEqual(sent.pop(), [7, { kind: 'cg/get-mod-target' }, { frameId: 0 }]);
   answer = async () => { throw new Error('no content script'); };
-  assert.equal((await CG.client.sendToTab(7, CG.MSG.GET_MOD_TARGET)).ok, false);
+  assert.equal((await CG.client.getModTarget(7)).ok, false);
+});
+
+test('an injected transport gets the same messages (no browser needed)', async () => {
+  const log = [];
+  const client = CG.makeClient({
+    toWorker: async (m) => { log.push(['worker', m]); return { ok: true }; },
+    toTab: async (id, m) => { log.push(['tab', id, m]); return { ok: true }; },
+  });
+  await client.recordEvent({ event: 'override', categories: ['privacy'], site: 'x.com' });
+  await client.getModTarget(3);
+  assert.deepEqual(log, [
+    ['worker', { kind: 'cg/record-event', event: 'override', categories: ['privacy'], site: 'x.com' }],
+    ['tab', 3, { kind: 'cg/get-mod-target' }],
+  ]);
+  assert.ok(Object.isFrozen(client));
 });

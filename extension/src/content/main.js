@@ -52,12 +52,12 @@
     /** Is checking paused right now? Asks the worker (the service) first; false when it cannot tell. */
     async pausedNow() {
       const timeout = new Promise((r) => setTimeout(() => r(null), PAUSE_LOOK_TIMEOUT_MS));
-      const reply = await Promise.race([CG.client.send(CG.MSG.GET_SERVICE_STATE), timeout]);
+      const reply = await Promise.race([CG.client.getServiceState(), timeout]);
       if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
       return page.isPaused();
     },
     async send(text) {
-      const reply = await CG.client.send(CG.MSG.CHECK_TEXT, { text, site });
+      const reply = await CG.client.checkText({ text, site });
       if (reply && reply.ok) {
         const before = page.effectivePolicy().blockOverride;
         page.servicePolicy = reply.policy || null;
@@ -69,15 +69,15 @@
     /** Opt-outs hold only where a block may be let through ("never": every box is checked). */
     optOutsHonoured: () => page.effectivePolicy().blockOverride !== 'never',
     event(event, categories) {
-      CG.client.send(CG.MSG.RECORD_EVENT, { event, categories, site });
+      CG.client.recordEvent({ event, categories, site });
     },
     openRule(rule) {
-      CG.client.send(CG.MSG.OPEN_RULE, { pack: rule.pack, ref: rule.ref });
+      CG.client.openRule({ pack: rule.pack, ref: rule.ref });
     },
     optOut(controller) {
       if (!page.optOutsHonoured()) return;
       optedOutBoxes.add(controller.box);
-      CG.client.send(CG.MSG.SET_FIELD_OPT_OUT, { site, fieldKey: fieldKey(controller.box), off: true });
+      CG.client.setFieldOptOut({ site, fieldKey: fieldKey(controller.box), off: true });
       controllers.delete(controller.box);
       controller.dispose(false);
     },
@@ -177,18 +177,18 @@
   /** Ask whether the service is paused; the worker asks /v1/health (at most every few seconds). */
   async function lookAtService() {
     if (!config || !site || !controllers.size || document.visibilityState !== 'visible') return;
-    const reply = await CG.client.send(CG.MSG.GET_SERVICE_STATE);
+    const reply = await CG.client.getServiceState();
     if (reply && reply.ok) servicePause(reply.pausedUntil || 0);
   }
 
   /** The UI language's strings (from the worker: content scripts read no files themselves). */
   async function loadStrings() {
-    const reply = await CG.client.send(CG.MSG.GET_UI_STRINGS);
+    const reply = await CG.client.getUiStrings();
     if (reply && reply.ok) CG.i18n.install(reply);
   }
 
   async function loadConfig() {
-    const reply = await CG.client.send(CG.MSG.GET_CONFIG);
+    const reply = await CG.client.getConfig();
     if (!reply || !reply.ok) return null;
     return reply;
   }

@@ -6,7 +6,7 @@
   CG.page = {
     /** The UI language's strings from the worker (src/shared/i18n.js); <html lang dir> follow it. */
     async loadStrings() {
-      const reply = await CG.client.send(CG.MSG.GET_UI_STRINGS);
+      const reply = await CG.client.getUiStrings();
       if (reply.ok) CG.i18n.install(reply);
       CG.i18n.applyToDocument(document);
       return reply;

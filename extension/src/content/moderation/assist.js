@@ -23,11 +23,11 @@
   }
 
   function start(adapter, name) {
-    CG.client.send(CG.MSG.SHOW_MOD_MARKS);
+    CG.client.showModMarks();
     const locked = (ctx.config.locked || []).some((k) => k === 'moderation' || k === 'moderationTargets');
     panel = new CG.ModerationPanel(document, { turnOff: locked ? null : () => turnOff(name) });
     scanner = new CG.ModerationScanner(document, adapter, name, {
-      moderate: (messages) => CG.client.send(CG.MSG.MODERATE, { site: ctx.site, messages }),
+      moderate: (messages) => CG.client.moderate({ site: ctx.site, messages }),
       busy: () => ctx.busy(),
       paused: () => ctx.isPaused(),
       changed: (s) => { if (panel && s === scanner) panel.render(s); },
@@ -46,7 +46,7 @@
   function turnOff(name) {
     const settings = ctx.config.settings;
     const targets = CG.settings.withModerationTarget(settings.moderationTargets, ctx.site, name, false);
-    CG.client.send(CG.MSG.SET_SETTINGS, { patch: { moderationTargets: targets } });
+    CG.client.setSettings({ patch: { moderationTargets: targets } });
     stop(true); // at once; the settings change that follows finds it stopped
   }
 
@@ -79,7 +79,7 @@
   };
 
   // The popup asks the page shown which group or page moderation assist could check here
-  // (the client's sendToTab): the one message a content script answers.
+  // (the client's getModTarget): the one message a content script answers.
   CG.api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!message || message.kind !== CG.MSG.GET_MOD_TARGET || !isTop() || sender.id !== CG.api.runtime.id) return false;
     if (!ctx || !adapterHere()) {
