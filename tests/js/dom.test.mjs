@@ -11,7 +11,7 @@ const manifest = JSON.parse(readFileSync(path.join(EXT, 'manifest.json'), 'utf8'
 const scripts = extensionScripts();
 
 test('the DOM helpers are defined once, in src/shared/dom.js', () => {
-  for (const name of ['h', 'tn', 'refNode']) {
+  for (const name of ['h', 'tn', 'refNode', 'composedParent', 'composedContains']) {
     const where = scripts.filter(({ src }) => new RegExp(`CG\\.${name}\\s*=`).test(src)).map(({ file }) => file);
     assert.deepEqual(where, ['src/shared/dom.js'], name);
   }
@@ -21,7 +21,7 @@ test('the DOM helpers are defined once, in src/shared/dom.js', () => {
 
 test('dom.js is loaded before what draws: content scripts, popup, options; not by the worker', () => {
   const js = manifest.content_scripts[0].js;
-  const users = js.filter((f) => f !== DOM && /\bCG\.(h|tn|refNode)\(/.test(readFileSync(path.join(EXT, f), 'utf8')));
+  const users = js.filter((f) => f !== DOM && /\bCG\.(h|tn|refNode|composedParent|composedContains)\(/.test(readFileSync(path.join(EXT, f), 'utf8')));
   assert.ok(users.length >= 3, users.join(' '));
   for (const f of users) assert.ok(js.indexOf(DOM) >= 0 && js.indexOf(DOM) < js.indexOf(f), f);
   for (const page of ['popup/popup.html', 'options/options.html']) {
@@ -32,3 +32,9 @@ test('dom.js is loaded before what draws: content scripts, popup, options; not b
   assert.ok(!manifest.background.scripts.includes(DOM));
 });
 
+
+test('only dom.js walks up across shadow roots (a shadow root\'s host read anywhere else is a second copy)', () => {
+  const walkers = scripts.filter(({ file, src }) => file !== DOM && /getRootNode\(\)\s*\.\s*host\b|\broot\.host\b|parentNode\.nodeType\s*!==\s*11/.test(src))
+    .map(({ file }) => file);
+  assert.deepEqual(walkers, []);
+});

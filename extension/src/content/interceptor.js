@@ -30,19 +30,12 @@
       this.win.removeEventListener('submit', this.onSubmit, true);
     }
 
-    /** Parent, or the shadow host when at a shadow root's top. */
-    static up(node) {
-      if (node.parentNode && node.parentNode.nodeType !== 11) return node.parentNode;
-      const root = node.getRootNode && node.getRootNode();
-      return root && root.host ? root.host : null;
-    }
-
     /** The watched box a post button belongs to: the nearest one sharing a close ancestor. */
     boxForButton(button) {
       const candidates = [...this.o.controllers()].filter((c) => c.box.isConnected);
       if (!candidates.length) return null;
       let node = button;
-      for (let depth = 0; node && depth < 14; depth += 1, node = PostInterceptor.up(node)) {
+      for (let depth = 0; node && depth < 14; depth += 1, node = CG.composedParent(node)) {
         const inside = candidates.filter((c) => CG.composedContains(node, c.box));
         if (inside.length) {
           return inside.find((c) => c.box === this.lastFocusedBox()) || inside[0];
@@ -113,12 +106,6 @@
       }, () => { this.holding = false; });
     }
   }
-
-  /** node.contains across shadow roots: is `inner` inside `outer`? */
-  CG.composedContains = function composedContains(outer, inner) {
-    for (let node = inner; node; node = PostInterceptor.up(node)) if (node === outer) return true;
-    return false;
-  };
 
   CG.PostInterceptor = PostInterceptor;
 })(globalThis.CG);

@@ -91,7 +91,7 @@
   }
 
   function controllerOf(node) {
-    for (let n = node; n; n = CG.PostInterceptor.up(n)) {
+    for (let n = node; n; n = CG.composedParent(n)) {
       const c = controllers.get(n);
       if (c) return c;
     }

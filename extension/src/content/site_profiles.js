@@ -67,8 +67,7 @@
     };
     let node = box;
     for (let depth = 0; node && depth < 8; depth += 1) {
-      const parent = node.parentNode && node.parentNode.nodeType !== 11 ? node.parentNode
-        : (node.getRootNode && node.getRootNode().host) || null;
+      const parent = CG.composedParent(node);
       if (!parent || parent.nodeType !== 1) break;
       const found = [...parent.querySelectorAll('button, [role="button"], input[type="submit"]')]
         .filter((b) => isPostButton(b, profile) && near(b));

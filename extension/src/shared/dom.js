@@ -3,6 +3,19 @@
  * popup and the options page (the worker has no document and does not load this file).
  */
 (function (CG) {
+  /** The parent of a node across shadow roots: its parent, or the shadow host at a root's top. */
+  CG.composedParent = function composedParent(node) {
+    if (node.parentNode && node.parentNode.nodeType !== 11) return node.parentNode;
+    const root = node.getRootNode && node.getRootNode();
+    return root && root.host ? root.host : null;
+  };
+
+  /** node.contains across shadow roots: is `inner` inside `outer`? */
+  CG.composedContains = function composedContains(outer, inner) {
+    for (let node = inner; node; node = CG.composedParent(node)) if (node === outer) return true;
+    return false;
+  };
+
   /** h('div', {class: 'x', onclick: fn}, 'text', child) */
   CG.h = function h(tag, attrs, ...children) {
     const el = document.createElement(tag);

@@ -27,7 +27,7 @@
           return 0.2126 * r + 0.7152 * g + 0.0722 * b < 110;
         }
       }
-      node = node.parentElement || (node.getRootNode && node.getRootNode().host) || null;
+      node = CG.composedParent(node);
     }
     return !!(window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
   };
