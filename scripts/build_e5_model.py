@@ -323,6 +323,17 @@ def stage_train(args) -> None:
 # --------------------------------------------------------------------------------------
 # export, quantise, thresholds
 # --------------------------------------------------------------------------------------
+# int8 cost 0.010 in mean |p_int8 - p_fp32| on validation texts (max 0.57; val mAP 0.841 -> 0.831).
+# The word-embedding Gather costs almost nothing (0.001 when quantised alone); the MatMuls carry the
+# loss, and among them the FFN down-projections ("out", whose GELU input has outlier activations that
+# stretch the per-run uint8 scale): all twelve left in fp32 halve the error, at +20 MiB. One at a time,
+# on 400 validation texts: layer 4's takes the mean from 0.0106 to 0.0081 (max 0.57 -> 0.39) and each
+# other layer's under 0.0005, so layer 4's alone stays fp32 (+1.7 MiB). Model 0.5.1 on the 1,119 test
+# texts: mean 0.0062, max 0.35, macro-F1 int8 0.833 = fp32 0.833 (0.5.0, all int8: 0.0095, 0.51, 0.789
+# vs 0.819).
+KEEP_FP32 = ["/layers.4/out/MatMul"]
+
+
 def write_model_json(out: Path, thresholds: dict, version: str = VERSION) -> dict:
     sha = hashlib.sha256((out / "model.onnx").read_bytes()).hexdigest()
     info = {"name": NAME, "version": version, "file": "model.onnx", "tokenizer": "tokenizer.json", "labels": LABELS,
@@ -349,7 +360,8 @@ def stage_export(args) -> None:
                                     "attention_mask": {0: "batch", 1: "sequence"}, "logits": {0: "batch"}},
                       do_constant_folding=True)
     onnx.checker.check_model(onnx.load(str(fp32)))
-    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
+                     nodes_to_exclude=list(args.keep_fp32))
     shutil.copyfile(enc / "tokenizer.json", out / "tokenizer.json")
     write_model_json(out, {l: 0.5 for l in LABELS}, args.version)
     print(f"exported {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 2**20:.1f} MiB)", flush=True)
@@ -403,6 +415,8 @@ def main(argv=None) -> None:
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--target-fpr", type=float, default=0.05)
     ap.add_argument("--per-cat-cap", type=float, default=0.015)
+    ap.add_argument("--keep-fp32", nargs="*", default=KEEP_FP32, metavar="NODE",
+                    help="MatMul nodes left in fp32 by the int8 quantisation (see KEEP_FP32)")
     ap.add_argument("--version", default=VERSION, help="model version written to model.json")
     args = ap.parse_args(argv)
     t0 = time.time()

@@ -28,9 +28,8 @@ CLEAR_CASES = {
         "Unconfirmed reports say the polio vaccine being given in schools causes infertility, share with everyone.",
     ],
     "hate_speech": [
-        pytest.param("People of that sect are all traitors and should not be trusted with any job.",
-                     marks=pytest.mark.xfail(strict=True, reason="models 0.3.0 and 0.4.0 read an unnamed sect called "
-                                             "traitors as national_security (0.75 / 0.58), not hate_speech: a known miss")),
+        # models 0.3.0 to 0.5.0 read an unnamed sect called traitors as national_security: a known miss until 0.5.1
+        "People of that sect are all traitors and should not be trusted with any job.",
         "Those people from that caste are dirty and should be kept out of our neighbourhood.",
     ],
     "national_security": [
