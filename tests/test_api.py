@@ -237,7 +237,7 @@ def test_finding_rule_names_its_source_document(client):
 def test_finding_rule_carries_the_rules_own_words_document_and_what_to_do_instead(client):
     """The card's "see the rule" needs the quote, the document's title and date and an 'instead'
     text, not a seed file name (the contract's four keys stay as they were)."""
-    from conduct_guard.rules.policy import load_packs
+    from conduct_guard.rules.pack import load_packs
 
     packs = load_packs()
     for pack_id, text in [("pk-federal", "Sharing the draft summary"), ("pk-aiou", "What a useless policy"),

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from conduct_guard.categories import CATEGORIES
 from conduct_guard.cli.commands import main
 from conduct_guard.rules.i18n import BASE_LANG, LANGS, RULE_FIELDS
-from conduct_guard.rules.policy import BUILTIN_DIR, CheckContext, Pack, PackError, apply_pack, load_pack, load_packs
+from conduct_guard.rules.pack import BUILTIN_DIR, Pack, PackError, load_pack, load_packs
+from conduct_guard.rules.policy import CheckContext, apply_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "GLOSSARY.md"

@@ -10,7 +10,7 @@ from conduct_guard import PACKAGE_DIR
 from conduct_guard.categories import CATEGORIES
 from conduct_guard.rules.moderation import ACTIONS, MAX_MESSAGES
 from conduct_guard.service.state import service_state
-from conduct_guard.rules.policy import SCHEMA_PATH, PackError, load_pack, load_packs
+from conduct_guard.rules.pack import SCHEMA_PATH, PackError, load_pack, load_packs
 
 # Categories an admin must act on (issue 26): hate, incitement/threats/obscenity, rumours, others'
 # personal data, leaked official documents (and harm to security). A citizen's political opinion

@@ -16,7 +16,7 @@ from conduct_guard.rules import moderation, policy
 from conduct_guard.service import server
 from conduct_guard.settings.config import DEFAULT_HOST, DEFAULT_PORT, SETTING_KEYS, defaults
 from conduct_guard.settings.machine_policy import setting_defaults, settings_schema
-from conduct_guard.rules.policy import ACCOUNTS, DEFAULT_ACCOUNT, DEFAULT_PACK, SCHEMA_PATH, load_packs
+from conduct_guard.rules.pack import ACCOUNTS, DEFAULT_ACCOUNT, DEFAULT_PACK, SCHEMA_PATH, load_packs
 
 
 def test_accounts_in_the_schemas_are_policy_accounts():

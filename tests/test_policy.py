@@ -13,19 +13,8 @@ from typing import Any
 import pytest
 
 from conduct_guard.categories import CATEGORIES
-from conduct_guard.rules.policy import (
-    BUILTIN_DIR,
-    DEFAULT_PACK,
-    CheckContext,
-    EvidenceLike,
-    Pack,
-    PackError,
-    apply_pack,
-    enforce,
-    load_pack,
-    load_packs,
-    verdict_of,
-)
+from conduct_guard.rules.pack import BUILTIN_DIR, DEFAULT_PACK, Pack, PackError, load_pack, load_packs
+from conduct_guard.rules.policy import CheckContext, EvidenceLike, apply_pack, enforce, verdict_of
 
 SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
 BUILTIN_IDS = {"pk-federal", "pk-aiou", "bd-public-servants", "in-ais", "in-gujarat-revenue"}

@@ -9,7 +9,8 @@ from typing import Iterable, Mapping, Protocol, Sequence
 from .engine.explain import build_evidence
 from .rules.moderation import ModerateRequest, apply_moderation
 from .rules.i18n import LANGS  # languages a result's texts can be asked in (CONTRACT `lang`)
-from .rules.policy import ACCOUNTS, DEFAULT_ACCOUNT, CheckContext, Pack, apply_pack, enforce, verdict_of
+from .rules.pack import ACCOUNTS, DEFAULT_ACCOUNT, Pack
+from .rules.policy import CheckContext, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
 from .engine.scoring import LOCAL_CLIENT, TextScores
 

@@ -13,7 +13,7 @@ from .. import __version__
 from ..checker import LANGS, MAX_TEXT_CHARS, CheckRequest, RequestError
 from ..settings.config import DEFAULT_HOST, DEFAULT_PORT, ConfigError
 from ..engine.modelinfo import ModelError
-from ..rules.policy import ACCOUNTS, DEFAULT_ACCOUNT, PackError
+from ..rules.pack import ACCOUNTS, DEFAULT_ACCOUNT, PackError
 from ..service.security import address_is_loopback
 from ..service.state import PAUSE_MINUTES
 
@@ -180,7 +180,7 @@ def check(text: str | None, jsonl: IO[str] | None, account: str, site: str | Non
 def packs(as_json: bool) -> None:
     """List the policy packs."""
     from ..settings.config import load_config
-    from ..rules.policy import load_packs
+    from ..rules.pack import load_packs
 
     try:
         loaded = load_packs(load_config().get("CG_PACK_DIRS") or ())

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Request, current_app, g, request
 from flask_cors import CORS
-from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__
 from ..checker import CheckRequest, Checker, RequestError

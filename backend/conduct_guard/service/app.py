@@ -11,7 +11,7 @@ from .. import __version__
 from .auth import Credentials
 from ..checker import Checker
 from ..settings.config import load_config
-from ..rules.policy import DEFAULT_PACK, load_packs
+from ..rules.pack import DEFAULT_PACK, load_packs
 from ..engine.scoring import CACHE_BYTES, Classifier
 from .state import STATE_KEY, ServiceState
 from .stats import Stats, default_stats_dir

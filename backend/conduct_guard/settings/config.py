@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import platformdirs
 
 from .machine_policy import MachinePolicyError, load_machine_policy, setting_defaults, validate_settings
-from ..rules.policy import DEFAULT_PACK
+from ..rules.pack import DEFAULT_PACK
 
 APP_NAME = "conduct-guard"
 # The one home of the service's address (settings_schema.json's service_url default repeats it for
