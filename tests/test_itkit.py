@@ -20,7 +20,7 @@ except ImportError:
 
 from click.testing import CliRunner
 
-from conduct_guard.deploy import itkit
+from conduct_guard.deploy import crx, itkit
 from conduct_guard.cli.admin import itkit as itkit_cli
 from conduct_guard.settings.machine_policy import MachinePolicyError, browser_managed_values, load_machine_policy
 
@@ -89,9 +89,9 @@ def test_crx3_roundtrip_and_signature(key_path):
 
 
 def test_protobuf_varints():
-    assert itkit._varint(1) == b"\x01" and itkit._varint(300) == b"\xac\x02"
+    assert crx._varint(1) == b"\x01" and crx._varint(300) == b"\xac\x02"
     # field 10000, wire type 2 (signed_header_data): tag 80002
-    assert itkit._field_bytes(10000, b"")[:3] == b"\x82\xf1\x04"
+    assert crx._field_bytes(10000, b"")[:3] == b"\x82\xf1\x04"
 
 
 def test_extension_id_known_vector():

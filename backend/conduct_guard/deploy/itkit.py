@@ -29,8 +29,7 @@
 The browser's managed settings and the machine policy are computed from the same validated
 settings (settings_schema.json), so they cannot disagree.
 
-CRX3 is implemented here with ``cryptography`` (RSA PKCS#1 v1.5 / SHA-256) and a hand-written
-protobuf header; see https://chromium.googlesource.com/chromium/src/+/main/components/crx_file/crx3.proto
+CRX3 packages are ``crx.py``; the browsers' policy files ``browser_policy.py``.
 """
 
 from __future__ import annotations
@@ -40,14 +39,10 @@ import hashlib
 import io
 import json
 import os
-import plistlib
-import struct
-import uuid
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
-from xml.sax.saxutils import quoteattr
 
 from .. import PACKAGE_DIR
 from ..settings.machine_policy import (
@@ -55,9 +50,11 @@ from ..settings.machine_policy import (
     load_machine_policy,
 )
 
-CRX_MAGIC = b"Cr24"
-CRX_VERSION = 3
-SIGNED_DATA_PREFIX = b"CRX3 SignedData\x00"
+from .browser_policy import (chromium_mobileconfig, chromium_policy, chromium_reg, firefox_policies,
+                             firefox_updates, gupdate_xml)
+from .crx import (KitError, crx3_pack, crx3_parse, extension_id, extension_id_from_manifest_key,
+                  load_or_create_key, public_key_der)
+
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 EXCLUDE_NAMES = {".DS_Store", "Thumbs.db", "node_modules", "tests", "__pycache__", ".git"}
 
@@ -67,161 +64,11 @@ __all__ = [
     "crx3_pack",
     "crx3_parse",
     "extension_id",
+    "extension_id_from_manifest_key",
     "load_or_create_key",
+    "public_key_der",
     "zip_extension",
 ]
-
-
-class KitError(RuntimeError):
-    pass
-
-
-# --------------------------------------------------------------------------- keys and ids
-
-
-def load_or_create_key(path: Path, create: bool = False):
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    path = Path(path)
-    if not path.exists():
-        if not create:
-            raise KitError(f"{path}: key file not found (pass --new-key to create one, and keep it safe)")
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-        )
-        os.chmod(path, 0o600)
-        return key
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except (ValueError, TypeError) as e:
-        raise KitError(f"{path}: not an unencrypted PEM private key ({e})") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise KitError(f"{path}: the CRX key must be an RSA key")
-    if key.key_size < 2048:
-        raise KitError(f"{path}: the RSA key has {key.key_size} bits; Chrome needs 2048 or more")
-    return key
-
-
-def public_key_der(key) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    return key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def crx_id_bytes(pub_der: bytes) -> bytes:
-    return hashlib.sha256(pub_der).digest()[:16]
-
-
-def extension_id(pub_der: bytes) -> str:
-    """Chrome's extension id: the first 128 bits of SHA-256(public key), hex digits mapped to a-p."""
-    return "".join(chr(ord("a") + int(c, 16)) for c in crx_id_bytes(pub_der).hex())
-
-
-def extension_id_from_manifest_key(key_b64: str) -> str:
-    return extension_id(base64.b64decode(key_b64))
-
-
-# --------------------------------------------------------------------------- protobuf (just enough)
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _field_bytes(number: int, value: bytes) -> bytes:
-    return _varint((number << 3) | 2) + _varint(len(value)) + value
-
-
-def _read_varint(buf: bytes, i: int) -> tuple[int, int]:
-    shift = n = 0
-    while True:
-        if i >= len(buf):
-            raise ValueError("truncated varint")
-        b = buf[i]
-        i += 1
-        n |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return n, i
-        shift += 7
-
-
-def _parse_fields(buf: bytes) -> list[tuple[int, bytes]]:
-    out, i = [], 0
-    while i < len(buf):
-        tag, i = _read_varint(buf, i)
-        number, wire = tag >> 3, tag & 7
-        if wire != 2:
-            raise ValueError(f"unexpected wire type {wire} for field {number}")
-        ln, i = _read_varint(buf, i)
-        out.append((number, buf[i : i + ln]))
-        i += ln
-    if i != len(buf):
-        raise ValueError("truncated field")
-    return out
-
-
-# --------------------------------------------------------------------------- CRX3
-
-
-def crx3_pack(zip_bytes: bytes, key) -> bytes:
-    """A CRX3 file for ``zip_bytes`` signed with the RSA ``key``."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    pub = public_key_der(key)
-    signed_data = _field_bytes(1, crx_id_bytes(pub))  # SignedData { crx_id = 1 }
-    to_sign = SIGNED_DATA_PREFIX + struct.pack("<I", len(signed_data)) + signed_data + zip_bytes
-    signature = key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
-    proof = _field_bytes(1, pub) + _field_bytes(2, signature)  # AsymmetricKeyProof
-    header = _field_bytes(2, proof) + _field_bytes(10000, signed_data)  # CrxFileHeader
-    return CRX_MAGIC + struct.pack("<II", CRX_VERSION, len(header)) + header + zip_bytes
-
-
-def crx3_parse(data: bytes, verify: bool = True) -> dict:
-    """Read (and verify) a CRX3: returns {'id', 'public_key', 'zip'}. Raises ValueError."""
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    if data[:4] != CRX_MAGIC:
-        raise ValueError("not a CRX file")
-    version, hlen = struct.unpack("<II", data[4:12])
-    if version != 3:
-        raise ValueError(f"CRX version {version}, expected 3")
-    header = data[12 : 12 + hlen]
-    archive = data[12 + hlen :]
-    proofs, signed_data = [], None
-    for number, value in _parse_fields(header):
-        if number == 2:
-            f = dict(_parse_fields(value))
-            proofs.append((f.get(1, b""), f.get(2, b"")))
-        elif number == 10000:
-            signed_data = value
-    if signed_data is None or not proofs:
-        raise ValueError("CRX header lacks signed data or an RSA proof")
-    crx_id = dict(_parse_fields(signed_data)).get(1)
-    to_sign = SIGNED_DATA_PREFIX + struct.pack("<I", len(signed_data)) + signed_data + archive
-    matching = [(pub, sig) for pub, sig in proofs if crx_id_bytes(pub) == crx_id]
-    if not matching:
-        raise ValueError("no proof matches the CRX id")
-    if verify:
-        for pub, sig in proofs:
-            serialization.load_der_public_key(pub).verify(sig, to_sign, padding.PKCS1v15(), hashes.SHA256())
-    return {"id": extension_id(matching[0][0]), "public_key": matching[0][0], "zip": archive}
 
 
 # --------------------------------------------------------------------------- packaging
@@ -294,121 +141,6 @@ def find_extension_dir(given: Path | None = None) -> Path:
             return c
     where = ", ".join(str(c) for c in candidates)
     raise KitError(f"extension folder with manifest.json not found (looked in {where}; pass --extension-dir)")
-
-
-# --------------------------------------------------------------------------- policy files
-
-
-def _reg_str(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _reg_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return f"dword:{int(v):08x}"
-    if isinstance(v, int):
-        return f"dword:{v:08x}"
-    if isinstance(v, str):
-        return _reg_str(v)
-    return _reg_str(json.dumps(v, separators=(",", ":")))  # lists/objects as JSON strings
-
-
-def chromium_policy(ext_id: str, update_xml_url: str, managed: Mapping[str, Any]) -> dict:
-    return {
-        "ExtensionInstallForcelist": [f"{ext_id};{update_xml_url}"],
-        "ExtensionSettings": {
-            ext_id: {
-                "installation_mode": "force_installed",
-                "update_url": update_xml_url,
-                "toolbar_pin": "force_pinned",
-            }
-        },
-        "3rdparty": {"extensions": {ext_id: dict(managed)}},
-    }
-
-
-def chromium_reg(vendor_key: str, ext_id: str, update_xml_url: str, managed: Mapping[str, Any]) -> str:
-    base = f"HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\{vendor_key}"
-    settings = json.dumps(chromium_policy(ext_id, update_xml_url, managed)["ExtensionSettings"], separators=(",", ":"))
-    lines = [
-        "Windows Registry Editor Version 5.00",
-        "",
-        f"[{base}\\ExtensionInstallForcelist]",
-        f'"1"={_reg_str(f"{ext_id};{update_xml_url}")}',
-        "",
-        f"[{base}]",
-        f'"ExtensionSettings"={_reg_str(settings)}',
-        "",
-        f"[{base}\\3rdparty\\extensions\\{ext_id}\\policy]",
-    ]
-    lines += [f"{_reg_str(k)}={_reg_value(v)}" for k, v in managed.items()]
-    return "\r\n".join(lines) + "\r\n"
-
-
-def _payload(ptype: str, content: dict, org: str, ident: str) -> dict:
-    return {
-        "PayloadType": ptype,
-        "PayloadVersion": 1,
-        "PayloadIdentifier": ident,
-        "PayloadUUID": str(uuid.uuid5(uuid.NAMESPACE_URL, ident)).upper(),
-        "PayloadDisplayName": ptype,
-        "PayloadOrganization": org,
-        "PayloadEnabled": True,
-        **content,
-    }
-
-
-def chromium_mobileconfig(domain: str, name: str, ext_id: str, update_xml_url: str,
-                          managed: Mapping[str, Any], org: str = "Conduct Guard") -> bytes:
-    pol = chromium_policy(ext_id, update_xml_url, managed)
-    ident = f"org.conductguard.{domain}"
-    payloads = [
-        _payload(domain, {"ExtensionInstallForcelist": pol["ExtensionInstallForcelist"],
-                          "ExtensionSettings": pol["ExtensionSettings"]}, org, f"{ident}.browser"),
-        # macOS: an extension's managed storage is the preference domain <browser>.extensions.<id>
-        _payload(f"{domain}.extensions.{ext_id}", dict(managed), org, f"{ident}.extension"),
-    ]
-    profile = {
-        "PayloadType": "Configuration",
-        "PayloadVersion": 1,
-        "PayloadIdentifier": ident,
-        "PayloadUUID": str(uuid.uuid5(uuid.NAMESPACE_URL, ident + ".profile")).upper(),
-        "PayloadDisplayName": f"Conduct Guard for {name}",
-        "PayloadDescription": f"Installs the Conduct Guard extension in {name} and locks its settings.",
-        "PayloadOrganization": org,
-        "PayloadScope": "System",
-        "PayloadRemovalDisallowed": True,
-        "PayloadContent": payloads,
-    }
-    return plistlib.dumps(profile, sort_keys=False)
-
-
-def firefox_policies(gecko_id: str, xpi_url: str, managed: Mapping[str, Any]) -> dict:
-    return {
-        "policies": {
-            "ExtensionSettings": {
-                gecko_id: {"installation_mode": "force_installed", "install_url": xpi_url}
-            },
-            "3rdparty": {"Extensions": {gecko_id: dict(managed)}},
-        }
-    }
-
-
-def gupdate_xml(ext_id: str, crx_url: str, version: str) -> str:
-    return (
-        "<?xml version='1.0' encoding='UTF-8'?>\n"
-        "<gupdate xmlns='http://www.google.com/update2/response' protocol='2.0'>\n"
-        f"  <app appid={quoteattr(ext_id)}>\n"
-        f"    <updatecheck codebase={quoteattr(crx_url)} version={quoteattr(version)} />\n"
-        "  </app>\n"
-        "</gupdate>\n"
-    )
-
-
-def firefox_updates(gecko_id: str, xpi_url: str, version: str, xpi_sha256: str) -> dict:
-    return {"addons": {gecko_id: {"updates": [
-        {"version": version, "update_link": xpi_url, "update_hash": f"sha256:{xpi_sha256}"}
-    ]}}}
 
 
 # --------------------------------------------------------------------------- the kit
