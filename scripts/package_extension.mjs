@@ -83,16 +83,18 @@ function files(dir, base = dir) {
   });
 }
 
+// What each browser package leaves out of manifest.json: the one definition, shared with the IT kit
+// (backend/conduct_guard/deploy/browser_targets.json).
+const TARGETS = JSON.parse(readFileSync(path.join(ROOT, 'backend', 'conduct_guard', 'deploy', 'browser_targets.json'), 'utf8'));
+
 function manifestFor(target, manifest) {
   const m = structuredClone(manifest);
-  if (target === 'firefox') {
-    delete m.background.service_worker;
-    delete m.key;
-    delete m.minimum_chrome_version;
-  } else {
-    delete m.background.scripts;
-    delete m.browser_specific_settings;
-    if (target === 'chrome') delete m.key; // the stores assign the id; they refuse a `key`
+  for (const dotted of TARGETS[target]) {
+    const parts = dotted.split('.');
+    const last = parts.pop();
+    let node = m;
+    for (const part of parts) node = node && typeof node === 'object' ? node[part] : undefined;
+    if (node && typeof node === 'object') delete node[last];
   }
   return m;
 }

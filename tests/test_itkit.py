@@ -6,7 +6,9 @@ import base64
 import io
 import json
 import plistlib
+import shutil
 import struct
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -330,3 +332,38 @@ def test_http_update_url_warns_and_leaves_firefox_without_update_url(tmp_path, k
     assert info["warnings"] and "https" in info["warnings"][0]
     xpi = zipfile.ZipFile(tmp_path / f"k/host/conduct-guard-{info['version']}.xpi")
     assert "update_url" not in json.loads(xpi.read("manifest.json"))["browser_specific_settings"]["gecko"]
+
+
+def _zip_manifest(data) -> dict:
+    return json.loads(zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data).read("manifest.json"))
+
+
+def test_the_kit_packages_each_browser_by_the_one_definition(kit, ext_dir):
+    """browser_targets.json says what each package leaves out; the kit's CRX, store zip and XPI follow
+    it (they once kept background.scripts for Chrome and the service worker for Firefox)."""
+    out, info = kit
+    source = json.loads((ext_dir / "manifest.json").read_text())
+    crx_mf = _zip_manifest(itkit.crx3_parse((out / f"host/conduct-guard-{info['version']}.crx").read_bytes())["zip"])
+    expected = itkit.manifest_for("chrome-it", source)
+    assert crx_mf.pop("update_url") == "https://it.example.gov.pk/conduct-guard/update.xml"
+    assert crx_mf.pop("key") != expected.pop("key", None)  # IT's own key, not the project's
+    assert crx_mf == expected
+    store_mf = _zip_manifest(out / f"packages/conduct-guard-{info['version']}-chrome.zip")
+    assert store_mf == itkit.manifest_for("chrome", source)
+    xpi_mf = _zip_manifest(out / f"host/conduct-guard-{info['version']}.xpi")
+    xpi_mf["browser_specific_settings"]["gecko"].pop("update_url")
+    assert xpi_mf == itkit.manifest_for("firefox", source)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_package_extension_mjs_uses_the_same_definition(tmp_path):
+    """scripts/package_extension.mjs (the store zips) reads the same browser_targets.json."""
+    subprocess.run(["node", str(ROOT / "scripts" / "package_extension.mjs"), "--out", str(tmp_path)], check=True,
+                   capture_output=True, cwd=ROOT)
+    source = json.loads((ROOT / "extension" / "manifest.json").read_text())
+    for target in ("chrome", "chrome-it", "firefox"):
+        assert _zip_manifest(tmp_path / f"{target}.zip") == itkit.manifest_for(target, source), target
+    firefox = _zip_manifest(tmp_path / "firefox.zip")
+    assert "service_worker" not in firefox["background"] and "key" not in firefox
+    chrome = _zip_manifest(tmp_path / "chrome.zip")
+    assert "scripts" not in chrome["background"] and "browser_specific_settings" not in chrome

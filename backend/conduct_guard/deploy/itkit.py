@@ -55,6 +55,10 @@ from .browser_policy import (chromium_mobileconfig, chromium_policy, chromium_re
 from .crx import (KitError, crx3_pack, crx3_parse, extension_id, extension_id_from_manifest_key,
                   load_or_create_key, public_key_der)
 
+# What each browser's package leaves out of manifest.json: the one definition, shared with
+# scripts/package_extension.mjs (they once disagreed: the kit's CRX kept background.scripts and its
+# Firefox package the service worker).
+BROWSER_TARGETS_PATH = Path(__file__).resolve().parent / "browser_targets.json"
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 EXCLUDE_NAMES = {".DS_Store", "Thumbs.db", "node_modules", "tests", "__pycache__", ".git"}
 
@@ -66,6 +70,7 @@ __all__ = [
     "extension_id",
     "extension_id_from_manifest_key",
     "load_or_create_key",
+    "manifest_for",
     "public_key_der",
     "zip_extension",
 ]
@@ -81,6 +86,20 @@ def _iter_files(root: Path) -> Iterable[Path]:
             if name in EXCLUDE_NAMES or name.startswith("."):
                 continue
             yield Path(dirpath) / name
+
+
+def manifest_for(target: str, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """``manifest`` as the ``target`` browser package carries it (browser_targets.json)."""
+    drops = json.loads(BROWSER_TARGETS_PATH.read_text(encoding="utf-8"))[target]
+    out = json.loads(json.dumps(manifest))
+    for dotted in drops:
+        *parents, last = dotted.split(".")
+        node = out
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return out
 
 
 def zip_extension(ext_dir: Path, manifest: Mapping[str, Any]) -> bytes:
@@ -245,16 +264,16 @@ def build_kit(
     update_xml_url = base_url + "update.xml"
 
     # ---- Chrome/Edge: the CRX carries IT's public key; the store zip carries none
-    chrome_manifest = dict(manifest)
+    chrome_manifest = manifest_for("chrome-it", manifest)
     chrome_manifest["key"] = base64.b64encode(pub).decode("ascii")
     chrome_manifest["update_url"] = update_xml_url
     crx_zip = zip_extension(ext_dir, chrome_manifest)
     crx = crx3_pack(crx_zip, key)
-    store_manifest = {k: v for k, v in manifest.items() if k not in ("key", "update_url")}
+    store_manifest = {k: v for k, v in manifest_for("chrome", manifest).items() if k != "update_url"}
     store_zip = zip_extension(ext_dir, store_manifest)
 
     # ---- Firefox: self-hosted updates
-    ff_manifest = json.loads(json.dumps(store_manifest))
+    ff_manifest = {k: v for k, v in manifest_for("firefox", manifest).items() if k != "update_url"}
     warnings: list[str] = []
     if base_url.startswith("https://"):
         ff_manifest.setdefault("browser_specific_settings", {}).setdefault("gecko", {})["update_url"] = base_url + "updates.json"
