@@ -79,7 +79,7 @@ def test_heavy_posts_run_one_at_a_time_and_an_ordinary_check_is_answered_meanwhi
     done = []
 
     def heavy(i):
-        checker.check(distinct_one_word_sentences() + f" tail {i}", )
+        checker.check(distinct_one_word_sentences() + f" tail {i}")
         done.append(i)
 
     threads = [threading.Thread(target=heavy, args=(i,)) for i in range(2)]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import nullcontext
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,12 +217,6 @@ class Classifier:
             return []
         return self._encoder.windows(text, chunks[0].start, chunks[-1].end)
 
-    def _windows_plan(self, text: str, chunks: Sequence[Chunk]):
-        """Over the work budget: the post's model-sized windows are its chunks (no whole-post pass;
-        the windows are the whole post)."""
-        spans = self._encoder.windows(text, chunks[0].start, chunks[-1].end)
-        return [Chunk(s, e) for s, e in spans], [[text[s:e]] for s, e in spans], []
-
     def cache_stats(self, client: str = LOCAL_CLIENT) -> CacheStats:
         """What ``client``'s cache partition holds and how often it answered."""
         return self._cache.stats(client)
@@ -235,10 +230,15 @@ class Classifier:
         wanted: dict[str, None] = {}
         for text in texts:
             chunks = split_chunks(text)
-            units = [[text[s:e] for s, e in self._chunk_units(text, c)] for c in chunks]
-            whole = [text[s:e] for s, e in self._whole_units(text, chunks)]
-            if sum(map(len, units)) + len(whole) > MAX_PASSES_PER_TEXT:
-                chunks, units, whole = self._windows_plan(text, chunks)
+            chunk_spans = [self._chunk_units(text, c) for c in chunks]
+            whole_spans = self._whole_units(text, chunks)
+            if sum(map(len, chunk_spans)) + len(whole_spans) > MAX_PASSES_PER_TEXT:
+                # over the work budget: the post's model windows are its chunks (and its whole);
+                # a post of one chunk has its windows already
+                windows = whole_spans or chunk_spans[0]
+                chunks, chunk_spans, whole_spans = [Chunk(s, e) for s, e in windows], [[w] for w in windows], []
+            units = [[text[s:e] for s, e in spans] for spans in chunk_spans]
+            whole = [text[s:e] for s, e in whole_spans]
             plans.append((chunks, units, whole))
             for piece_list in [*units, whole]:
                 for piece in piece_list:
@@ -250,10 +250,7 @@ class Classifier:
                     else:
                         known[piece] = cached
         fresh = list(wanted)
-        if len(fresh) > HEAVY_PASSES:
-            with self._heavy:
-                scored = self._infer(fresh)
-        else:
+        with self._heavy if len(fresh) > HEAVY_PASSES else nullcontext():
             scored = self._infer(fresh)
         for piece, probs in zip(fresh, scored):
             known[piece] = probs
