@@ -3,6 +3,7 @@
 
     python scripts/agreement.py                    # corpus/real/second_read vs the first readings
     python scripts/agreement.py --json out.json
+    python scripts/agreement.py --second corpus/real/second_read/second_read_r3.jsonl   # one round
 
 Per category: Cohen's kappa of "has the label" between the two readers, and the raw agreement; overall:
 exact agreement of the label sets and of violation vs benign. Rows either reader marked unsure are
@@ -58,10 +59,13 @@ def agreement(first: dict[str, dict], second: dict[str, dict]) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--second", type=Path, nargs="*",
+                    help="second-reading files to compare (default: all of corpus/real/second_read)")
     args = ap.parse_args(argv)
     first = {r["id"]: r for r in rd.read_labels(sorted((rd.LABELS_DIR / "train").glob("*.jsonl"))
                                                   + sorted((rd.LABELS_DIR / "bench").glob("*.jsonl")))}
-    second = {r["id"]: r for r in rd.read_labels(sorted((rd.LABELS_DIR / "second_read").glob("*.jsonl")))}
+    second_files = args.second or sorted((rd.LABELS_DIR / "second_read").glob("*.jsonl"))
+    second = {r["id"]: r for r in rd.read_labels(second_files)}
     result = agreement(first, second)
     text = json.dumps(result, indent=2)
     if args.json:
