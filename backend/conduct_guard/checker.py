@@ -12,7 +12,7 @@ from .rules.i18n import LANGS  # languages a result's texts can be asked in (CON
 from .rules.pack import ACCOUNTS, DEFAULT_ACCOUNT, Pack
 from .rules.policy import CheckContext, apply_pack, enforce, verdict_of
 from .recognisers import find_matches
-from .engine.scoring import LOCAL_CLIENT, TextScores
+from .engine.scoring import LOCAL_CLIENT, SCREEN_FRACTION, TextScores
 
 MAX_TEXT_CHARS = 20_000
 
@@ -48,9 +48,22 @@ class Scorer(Protocol):
 
     labels: tuple[str, ...]
 
-    def score_many(self, texts: Iterable[str], client: str = LOCAL_CLIENT) -> list[TextScores]: ...
+    def score_many(self, texts: Iterable[str], client: str = LOCAL_CLIENT,
+                   screen: Sequence[float] | None = None) -> list[TextScores]: ...
 
     def model_public(self) -> dict: ...
+
+
+def screen_for(pack: Pack, thresholds: Mapping[str, float], labels: Sequence[str]) -> list[float]:
+    """Per label, SCREEN_FRACTION of the lowest score that can raise a finding in ``pack``: its
+    threshold, or a context rule's own min_score (the screen of scoring.Classifier.score_many)."""
+    lowest = {c: thresholds[c] for c in labels}
+    for rule in pack.context_rules:
+        if rule.min_score is not None:
+            for category in rule.categories_any:
+                if category in lowest:
+                    lowest[category] = min(lowest[category], rule.min_score)
+    return [SCREEN_FRACTION * lowest[c] for c in labels]
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,8 @@ class Checker:
         if self.default_pack not in self.packs:
             raise UnknownPack(f"unknown pack '{self.default_pack}' (known: {', '.join(sorted(self.packs))})")
         self._thresholds = {pid: self._resolve_thresholds(p) for pid, p in self.packs.items()}
+        self._screens = {pid: screen_for(p, self._thresholds[pid], self.scorer.labels)
+                         for pid, p in self.packs.items()}
 
     def _resolve_thresholds(self, pack: Pack) -> dict[str, float]:
         """Model calibration, then the pack's own choice, then IT's machine policy."""
@@ -132,7 +147,12 @@ class Checker:
         asks: the scorer's cache reuses only that client's own earlier checks (scoring.CACHE_CLIENTS)."""
         started = time.perf_counter()
         packs = [self.validate(r) for r in requests]
-        all_scores = self.scorer.score_many((r.text for r in requests), client)
+        all_scores: list[TextScores | None] = [None] * len(requests)
+        for pack_id in dict.fromkeys(p.id for p in packs):  # one scoring call per pack named (its screen)
+            at = [i for i, p in enumerate(packs) if p.id == pack_id]
+            scored = self.scorer.score_many([requests[i].text for i in at], client, self._screens[pack_id])
+            for i, scores in zip(at, scored):
+                all_scores[i] = scores
         results = []
         for request, pack, scores in zip(requests, packs, all_scores):
             item_started = time.perf_counter() if len(requests) > 1 else started
@@ -171,7 +191,8 @@ class Checker:
         thresholds = self._thresholds[pack.id]
         texts = [text for _, text in request.messages]
         results = []
-        for (message_id, text), scores in zip(request.messages, self.scorer.score_many(texts, client)):
+        for (message_id, text), scores in zip(request.messages,
+                                              self.scorer.score_many(texts, client, self._screens[pack.id])):
             evidence = build_evidence(scores, find_matches(text, self.org_terms), thresholds)
             marks = apply_moderation(pack, text, evidence, thresholds, request.lang)
             results.append({"id": message_id, "flagged": bool(marks),
