@@ -42,7 +42,7 @@ from thresholds import LABELS, pick_thresholds  # noqa: E402
 import real_data  # noqa: E402
 
 NAME = "conduct-guard-e5-small"
-VERSION = "0.5.0"
+VERSION = "0.5.2"
 SEED = 13
 MAX_LEN = 128
 PAD_ID = 1  # e5 (XLM-R vocabulary): <pad> is 1, not 0
