@@ -11,7 +11,8 @@ Stages (--stage runs one; each writes its checkpoint into --work, so a stopped b
              originals by group, real posts by a hash of their source id
   features   the frozen lower layers run once over every row; their output is cached (fp16)
   train      the top --train-layers layers and the head are fine-tuned on the cached features
-  export     the whole encoder + head -> ONNX (inputs input_ids, attention_mask) -> int8 -> model.json
+  export     the whole encoder + head -> ONNX (inputs input_ids, attention_mask) -> int8 -> the graph
+             re-laid out, bit for bit the same logits (graph_layout.py) -> model.json
   thresholds per-category thresholds on the validation split (corpus and real posts together)
 
 Why the lower layers are frozen: fine-tuning all 12 layers of e5-small takes about 9 hours here
@@ -346,6 +347,7 @@ def write_model_json(out: Path, thresholds: dict, version: str = VERSION) -> dic
 def stage_export(args) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     import onnx
+    from graph_layout import write_verified
 
     torch.set_num_threads(args.threads)
     work, enc, out = Path(args.work), Path(args.encoder), Path(args.out)
@@ -362,6 +364,7 @@ def stage_export(args) -> None:
     onnx.checker.check_model(onnx.load(str(fp32)))
     quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True,
                      nodes_to_exclude=list(args.keep_fp32))
+    print(f"graph re-laid out: {write_verified(out / 'model.onnx', out / 'model.onnx')}", flush=True)
     shutil.copyfile(enc / "tokenizer.json", out / "tokenizer.json")
     write_model_json(out, {l: 0.5 for l in LABELS}, args.version)
     print(f"exported {out / 'model.onnx'} ({(out / 'model.onnx').stat().st_size / 2**20:.1f} MiB)", flush=True)
