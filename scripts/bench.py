@@ -18,6 +18,8 @@ p50/p99 latency (from the moment each request was due, so a server that falls be
 server's CPU (cores busy, CPU ms a check) and its RSS. With --baseline-backend, a server run from
 that source tree (e.g. `git archive OLD backend | tar -x -C /tmp/old`) takes turns with this one
 on the same model and posts, so both are measured in the same run under the same machine load.
+Issue 24's baseline is e099faf (the service before any issue-24 change), which shipped model 0.5.0
+(`git show 7e9476a:models/model.onnx`); scripts/bench_engine.py measures the checker alone the same way.
 
 The budget table (issue 20) compares against: model int8 <= 50 MiB, raw p50 <= 15 ms for a 64-token
 post, /v1/check p50 <= 25 ms for a 280-character post, RSS after load <= 250 MiB, cold start <= 1.5 s.
