@@ -46,6 +46,9 @@ class Graph:
         self.model = model
         self.graph = model.graph
         self.inits = {i.name: i for i in self.graph.initializer}
+        # the rewrites add and remove other nodes, never Constant ones (prune drops dead ones last),
+        # so this index stays right and a lookup does not walk the graph
+        self._constants = {n.output[0]: n for n in self.graph.node if n.op_type == "Constant"}
 
     def producers(self) -> dict[str, onnx.NodeProto]:
         return {out: n for n in self.graph.node for out in n.output}
@@ -61,10 +64,8 @@ class Graph:
         """The value of an initializer or a Constant node's output, else None."""
         if name in self.inits:
             return numpy_helper.to_array(self.inits[name])
-        node = self.producers().get(name)
-        if node is not None and node.op_type == "Constant":
-            return numpy_helper.to_array(node.attribute[0].t)
-        return None
+        node = self._constants.get(name)
+        return None if node is None else numpy_helper.to_array(node.attribute[0].t)
 
     def add_initializer(self, name: str, value: np.ndarray) -> str:
         tensor = numpy_helper.from_array(value, name)
