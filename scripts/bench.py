@@ -343,6 +343,22 @@ def open_load(url: str, posts: list[str], rate: float, seconds: float, server_pi
     return report
 
 
+def in_turns(sides: dict, rounds: int, measure, describe) -> dict[str, list[dict]]:
+    """``measure(side_value, round_index) -> dict`` for every side in every round, the order reversed
+    each round (ABBA), so drift in the machine's load hits both sides alike; prints each result."""
+    results: dict[str, list[dict]] = {name: [] for name in sides}
+    for r in range(rounds):
+        for name in (list(sides) if r % 2 == 0 else list(sides)[::-1]):
+            result = measure(sides[name], r)
+            results[name].append(result)
+            print(f"round {r + 1} {name:>8}: {describe(result)}", flush=True)
+    return results
+
+
+def medians(results: list[dict], keys) -> dict:
+    return {key: statistics.median(x[key] for x in results) for key in keys}
+
+
 def load_only(args) -> dict:
     """The throughput load against this source tree's server and, with --baseline-backend, against
     another source tree's, in alternating rounds on the same model and posts."""
@@ -353,30 +369,28 @@ def load_only(args) -> dict:
     sides: dict[str, Path | None] = {"this": None}
     if args.baseline_backend:
         sides["baseline"] = args.baseline_backend.resolve()
-    rounds: dict[str, list[dict]] = {name: [] for name in sides}
-    for r in range(args.rounds):
-        order = list(sides) if r % 2 == 0 else list(sides)[::-1]  # ABBA: drift in machine load hits both
-        for name in order:
-            cores = available_cores()
-            port = free_port()
-            proc, _ = start_server(port, model_dir, sides[name])
-            url = f"http://127.0.0.1:{port}/v1/check"
-            try:
-                client = KeepAliveClient(url)
-                for post in warm:
-                    client.check(post)
-                result = open_load(url, posts, args.rate, seconds, proc.pid)
-                result["rss_after_load_mib"] = rss_mib(proc.pid)
-                result["available_cores_before"] = cores
-            finally:
-                proc.terminate()
-                proc.wait(timeout=20)
-            rounds[name].append(result)
-            print(f"round {r + 1} {name:>8}: {describe_load(result)}", flush=True)
+
+    def measure(backend: Path | None, _round: int) -> dict:
+        cores = available_cores()
+        port = free_port()
+        proc, _ = start_server(port, model_dir, backend)
+        url = f"http://127.0.0.1:{port}/v1/check"
+        try:
+            client = KeepAliveClient(url)
+            for post in warm:
+                client.check(post)
+            result = open_load(url, posts, args.rate, seconds, proc.pid)
+            result["rss_after_load_mib"] = rss_mib(proc.pid)
+            result["available_cores_before"] = cores
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        return result
+
+    rounds = in_turns(sides, args.rounds, measure, describe_load)
     return {name: {"rounds": results, "offered_rate": args.rate, "errors": sum(x["errors"] for x in results),
-                   **{key: statistics.median(x[key] for x in results)
-                      for key in ("achieved_rate", "p50_ms", "p99_ms", "server_cores", "server_cpu_ms_per_check",
-                                  "client_cpu_ms_per_check", "rss_after_load_mib", "available_cores_before")}}
+                   **medians(results, ("achieved_rate", "p50_ms", "p99_ms", "server_cores", "server_cpu_ms_per_check",
+                                       "client_cpu_ms_per_check", "rss_after_load_mib", "available_cores_before"))}
             for name, results in rounds.items()}
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -108,22 +107,21 @@ def main(argv=None) -> None:
         print(json.dumps(worker(str(args.model_dir), args.threads, args.warm)))
         return
 
-    from bench import mixed_posts  # this tree's package; the workers import their own
+    from bench import in_turns, medians, mixed_posts  # this tree's package; the workers import their own
     from conduct_guard.engine.modelinfo import default_model_dir
 
     model_dir = (args.model_dir or default_model_dir()).resolve()
     sides: dict[str, Path | None] = {"this": None}
     if args.baseline_backend:
         sides["baseline"] = args.baseline_backend.resolve()
-    rounds: dict[str, list[dict]] = {name: [] for name in sides}
-    for r in range(args.rounds):
+
+    def measure(backend: Path | None, r: int) -> dict:
         posts = mixed_posts(args.warm + args.posts, seed=24 + r)  # distinct posts each round, the same for both sides
-        for name in (list(sides) if r % 2 == 0 else list(sides)[::-1]):
-            result = run_side(sides[name], model_dir, posts, args.threads, args.warm)
-            rounds[name].append(result)
-            print(f"round {r + 1} {name:>8}: {describe(result)}", flush=True)
-    report = {name: {"rounds": results, **{key: statistics.median(x[key] for x in results)
-                                            for key in ("checks_per_s", "cpu_ms_per_check", "cores", "passes_per_check")}}
+        return run_side(backend, model_dir, posts, args.threads, args.warm)
+
+    rounds = in_turns(sides, args.rounds, measure, describe)
+    report = {name: {"rounds": results,
+                     **medians(results, ("checks_per_s", "cpu_ms_per_check", "cores", "passes_per_check"))}
               for name, results in rounds.items()}
     for name, side in report.items():
         print(f"{name:>8} (median of {len(side['rounds'])} rounds): {describe(side)}")
