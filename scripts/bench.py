@@ -519,13 +519,10 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps(report, indent=2))
         return
-    count = 60 if args.quick else 300
     model_dir = args.model_dir or default_model_dir()
     report = measure(model_dir, args)
     info = ModelInfo.load(model_dir)
     cold_ms = report["cold_start_ms"]
-    posts = {n: make_posts(TextEncoder(info.tokenizer_path, info.max_length, info.pad_id), n, count, seed=n)
-             for n in (20, 64, 128)}
     baseline = measure(args.baseline_dir, args) if args.baseline_dir else None
     if baseline:
         report["baseline"] = baseline
